@@ -1,0 +1,49 @@
+/** Must match wrangler.toml, so `wrangler dev`, `wrangler deploy` and `gateway serve` run the same Worker. */
+export const compatibilityDate = '2026-04-20'
+export const durableObjectClasses = ['ThrottleBucket', 'WebSocketConnection', 'ControlPlane'] as const
+export const durableObjectBindings: Record<string, (typeof durableObjectClasses)[number]> = {
+  THROTTLE: 'ThrottleBucket',
+  CONNECTIONS: 'WebSocketConnection',
+  CONTROL: 'ControlPlane',
+}
+/** Secrets and settings read from the environment of `gateway serve`, never written to disk. */
+export const environmentBindings = ['GATEWAY_ADMIN_TOKEN']
+
+/**
+ * The workerd configuration (capnp text) for the self-hosted production bundle.
+ * Outbound fetches may reach private and loopback addresses, so backends on 127.0.0.1 work.
+ */
+export function workerdConfig(options: { address: string; storage?: string }): string {
+  const storage = options.storage
+    ? `(localDisk = "do-storage")`
+    : `(inMemory = void)`
+  const diskService = options.storage ? `\n    (name = "do-storage", disk = (path = ${JSON.stringify(options.storage)}, writable = true)),` : ''
+  const bindings = [
+    ...Object.entries(durableObjectBindings).map(([name, cls]) => `(name = "${name}", durableObjectNamespace = "${cls}")`),
+    ...environmentBindings.map((name) => `(name = "${name}", fromEnvironment = "${name}")`),
+  ]
+  const namespaces = durableObjectClasses.map((cls) => `(className = "${cls}", uniqueKey = "edge-api-gateway-${cls}", enableSql = true)`)
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "gateway", worker = .gateway),
+    (name = "network", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),${diskService}
+  ],
+  sockets = [ (name = "http", address = ${JSON.stringify(options.address)}, http = (), service = "gateway") ],
+);
+
+const gateway :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  compatibilityDate = "${compatibilityDate}",
+  bindings = [
+    ${bindings.join(',\n    ')}
+  ],
+  durableObjectNamespaces = [
+    ${namespaces.join(',\n    ')}
+  ],
+  durableObjectStorage = ${storage},
+  globalOutbound = "network",
+);
+`
+}

@@ -1,0 +1,226 @@
+import type { Api, GatewayResponseOverride, Method, MethodResponse, Resource, RouteTable, Stage } from './table'
+import { documentSchema, operationSchema, type Document, type Operation } from './schema'
+import { DefinitionsError, type DefinitionError } from './errors'
+import { parseDefinition } from './parse'
+import { parsePathTemplate, routeShape, type Segment } from './paths'
+import { compileIntegration } from './integration'
+import { isResponseType } from '../gateway-responses/catalogue'
+
+export interface SourceFile {
+  /** Shown in errors, e.g. `routes/pets.yaml`. */
+  file: string
+  text: string
+}
+
+type Path = (string | number)[]
+
+const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
+const anyMethod = 'x-amazon-apigateway-any-method'
+
+/**
+ * Compiles definition files into the route table, collecting every error in every file.
+ * @example
+ * const { table, errors } = compileDefinitions([{ file: 'routes/pets.yaml', text }])
+ */
+export function compileDefinitions(files: SourceFile[]): { table: RouteTable; errors: DefinitionError[] } {
+  const errors: DefinitionError[] = []
+  const apis: Api[] = []
+  for (const { file, text } of files) {
+    const parsed = parseDefinition(file, text)
+    errors.push(...parsed.errors)
+    if (parsed.errors.length > 0) continue
+    const api = compileDocument(file, parsed.value, (path, message) => errors.push({ file, path, message }))
+    if (api) apis.push(api)
+  }
+  checkApisApart(apis, (file, path, message) => errors.push({ file, path, message }))
+  return { table: { apis }, errors }
+}
+
+/** Like compileDefinitions, but throws one DefinitionsError listing every problem. */
+export function compileOrThrow(files: SourceFile[]): RouteTable {
+  const { table, errors } = compileDefinitions(files)
+  if (errors.length > 0) throw new DefinitionsError(errors)
+  return table
+}
+
+function compileDocument(file: string, value: unknown, report: (path: Path, message: string) => void): Api | undefined {
+  const protocol = (value as { 'x-gateway'?: { protocolType?: string } } | null)?.['x-gateway']?.protocolType
+  if (typeof protocol === 'string' && protocol.toUpperCase() === 'WEBSOCKET') {
+    report(['x-gateway', 'protocolType'], 'WebSocket APIs are not supported yet')
+    return undefined
+  }
+  const result = documentSchema.safeParse(value)
+  if (!result.success) {
+    for (const issue of result.error.issues) report(issue.path as Path, issue.message)
+    return undefined
+  }
+  const doc = result.data
+  const x = doc['x-gateway'] ?? {}
+  const resources = compilePaths(doc, report)
+
+  const gatewayResponses: Record<string, GatewayResponseOverride> = {}
+  for (const [type, r] of Object.entries(doc['x-amazon-apigateway-gateway-responses'] ?? {})) {
+    if (!isResponseType(type)) {
+      report(['x-amazon-apigateway-gateway-responses', type], `unknown gateway response type "${type}"`)
+      continue
+    }
+    gatewayResponses[type] = {
+      ...(r.statusCode ? { statusCode: r.statusCode } : {}),
+      responseParameters: r.responseParameters ?? {},
+      responseTemplates: r.responseTemplates ?? {},
+    }
+  }
+
+  return {
+    id: x.apiId ?? apiIdFromFile(file),
+    title: doc.info?.title ?? apiIdFromFile(file),
+    file,
+    protocol: x.protocolType ?? 'REST',
+    ...(x.basePath ? { basePath: x.basePath.replace(/^\/|\/$/g, '') } : {}),
+    stages: compileStages(doc),
+    resources,
+    gatewayResponses,
+    binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
+  }
+}
+
+/** `x-gateway.stages`, else the export's `servers[0]` basePath variable, else `$default` at the root. */
+function compileStages(doc: Document): Record<string, Stage> {
+  const defined = doc['x-gateway']?.stages
+  if (defined && Object.keys(defined).length > 0) {
+    return Object.fromEntries(Object.entries(defined).map(([name, s]) => [name, { name, variables: s.variables ?? {} }]))
+  }
+  const server = doc.servers?.[0]
+  const fromServer = server?.variables?.basePath?.default ?? (server ? safePathname(server.url) : undefined)
+  const name = fromServer?.replace(/^\/+|\/+$/g, '')
+  return name && /^[A-Za-z0-9_-]+$/.test(name) ? { [name]: { name, variables: {} } } : { $default: { name: '$default', variables: {} } }
+}
+
+function safePathname(url: string): string | undefined {
+  try {
+    return new URL(url.replace(/\{[^}]*\}/g, 'x')).pathname === '/' ? undefined : new URL(url).pathname
+  } catch {
+    return undefined
+  }
+}
+
+function compilePaths(doc: Document, report: (path: Path, message: string) => void): Resource[] {
+  const resources: Resource[] = []
+  const shapes = new Map<string, string>()
+  const schemes = (doc.components as { securitySchemes?: Record<string, { type?: string; name?: string; in?: string }> } | undefined)
+    ?.securitySchemes
+
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const parsed = parsePathTemplate(path)
+    if ('error' in parsed) {
+      report(['paths', path], parsed.error)
+      continue
+    }
+    const shape = routeShape(parsed.segments)
+    const twin = shapes.get(shape)
+    if (twin !== undefined) {
+      report(['paths', path], `duplicate route: "${path}" and "${twin}" are the same resource`)
+      continue
+    }
+    shapes.set(shape, path)
+
+    const resource: Resource = { path, methods: {} }
+    const sharedParams = Array.isArray(item.parameters) ? item.parameters : []
+    for (const [key, raw] of Object.entries(item)) {
+      const lower = key.toLowerCase()
+      const verb = lower === anyMethod ? 'ANY' : (httpMethods as readonly string[]).includes(lower) ? lower.toUpperCase() : undefined
+      if (!verb) continue
+      const at: Path = ['paths', path, key]
+      if (resource.methods[verb]) {
+        report(at, `duplicate route: ${verb} ${path} is defined twice`)
+        continue
+      }
+      const op = operationSchema.safeParse(raw)
+      if (!op.success) {
+        for (const issue of op.error.issues) report([...at, ...(issue.path as Path)], issueMessage(issue))
+        continue
+      }
+      resource.methods[verb] = compileMethod(verb, path, parsed.segments, op.data, sharedParams, schemes, at, report)
+    }
+    resources.push(resource)
+  }
+  return resources
+}
+
+function compileMethod(
+  verb: string,
+  path: string,
+  segments: Segment[],
+  op: Operation,
+  sharedParams: unknown[],
+  schemes: Record<string, { type?: string; name?: string; in?: string }> | undefined,
+  at: Path,
+  report: (path: Path, message: string) => void,
+): Method {
+  const requestParameters: Record<string, boolean> = {}
+  for (const s of segments) if (s.kind !== 'literal') requestParameters[`method.request.path.${s.name}`] = true
+  for (const p of [...sharedParams, ...(op.parameters ?? [])] as { name: string; in: string; required?: boolean }[]) {
+    const location = p.in === 'query' ? 'querystring' : p.in
+    if (location === 'path' || location === 'cookie') continue
+    requestParameters[`method.request.${location}.${p.name}`] = p.required ?? false
+  }
+
+  const methodResponses: Record<string, MethodResponse> = {}
+  for (const [status, r] of Object.entries(op.responses ?? {})) {
+    methodResponses[status] = { statusCode: status, headers: Object.keys(r.headers ?? {}) }
+  }
+
+  const apiKeyRequired = (op.security ?? []).some((req) =>
+    Object.keys(req).some((name) => {
+      const s = schemes?.[name]
+      return s?.type === 'apiKey' && s.in === 'header' && s.name?.toLowerCase() === 'x-api-key'
+    }),
+  )
+
+  const integration = compileIntegration(op['x-amazon-apigateway-integration'], [...at, 'x-amazon-apigateway-integration'], {
+    segments,
+    declared: new Set(Object.keys(requestParameters)),
+    report,
+  })
+
+  return {
+    httpMethod: verb,
+    resourcePath: path,
+    resourceId: resourceId(path),
+    ...(op.operationId ? { operationName: op.operationId } : {}),
+    apiKeyRequired,
+    requestParameters,
+    integration,
+    methodResponses,
+  }
+}
+
+function checkApisApart(apis: Api[], report: (file: string, path: Path, message: string) => void) {
+  const ids = new Map<string, Api>()
+  for (const api of apis) {
+    const twin = ids.get(api.id)
+    if (twin) report(api.file, ['x-gateway', 'apiId'], `API id "${api.id}" is also used by ${twin.file}; set x-gateway.apiId`)
+    ids.set(api.id, api)
+  }
+}
+
+function issueMessage(issue: { code: string; message: string; path: PropertyKey[] }) {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'is required'
+  return issue.message
+}
+
+/** Lower-case, dash-separated file base name: `routes/Pet Store.yaml` → `pet-store`. */
+export const apiIdFromFile = (file: string) =>
+  file
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.(ya?ml|json)$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'api'
+
+/** A stable 10-character id per resource path, like AWS's resource ids. */
+export function resourceId(path: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193)
+  return (h >>> 0).toString(36).padStart(7, '0') + path.length.toString(36).padStart(3, '0').slice(-3)
+}

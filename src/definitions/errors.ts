@@ -1,0 +1,29 @@
+/** One problem in a definition: which file, where in it (a JSON path) and why. */
+export interface DefinitionError {
+  file: string
+  path: (string | number)[]
+  message: string
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+
+/** `$.paths["/pets/{id}"].get["x-amazon-apigateway-integration"].uri` */
+export function jsonPath(path: readonly (string | number | symbol)[]): string {
+  let out = '$'
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else if (typeof key === 'string' && identifier.test(key)) out += `.${key}`
+    else out += `[${JSON.stringify(String(key))}]`
+  }
+  return out
+}
+
+export const formatError = (e: DefinitionError) => `${e.file}: ${jsonPath(e.path)}: ${e.message}`
+
+/** Thrown by the build when any definition is invalid; carries every error at once. */
+export class DefinitionsError extends Error {
+  constructor(readonly errors: DefinitionError[]) {
+    super(errors.map(formatError).join('\n'))
+    this.name = 'DefinitionsError'
+  }
+}

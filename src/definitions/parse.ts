@@ -1,0 +1,20 @@
+import { parseDocument } from 'yaml'
+import type { DefinitionError } from './errors'
+
+/**
+ * Parses a definition file's text (YAML or JSON: JSON is YAML) into a plain value.
+ * Duplicate keys and syntax errors are reported with their line and column.
+ */
+export function parseDefinition(file: string, text: string): { value?: unknown; errors: DefinitionError[] } {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, merge: true })
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((e) => {
+        const pos = e.linePos?.[0]
+        const where = pos ? `line ${pos.line}, column ${pos.col}: ` : ''
+        return { file, path: [], message: `${where}${e.message.split('\n')[0]}` }
+      }),
+    }
+  }
+  return { value: doc.toJS({ maxAliasCount: 100 }), errors: [] }
+}

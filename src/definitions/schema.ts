@@ -1,0 +1,100 @@
+import { z } from 'zod'
+
+/**
+ * The definition format: OpenAPI 3 with AWS's `x-amazon-apigateway-*` extensions as
+ * `aws apigateway get-export --export-type oas30` writes them, plus our `x-gateway`.
+ * Unknown keys are kept (AWS exports carry more than the runtime needs).
+ */
+
+const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(values, { error: () => `must be one of ${values.join(', ')}` }))
+
+const upperEnum = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(values, { error: () => `must be one of ${values.join(', ')}` }))
+
+const stringMap = z.record(z.string(), z.string())
+const statusCode = z.union([z.string().regex(/^[1-5]\d\d$/, 'must be an HTTP status code'), z.number().int().min(100).max(599)])
+  .transform(String)
+
+export const contentHandling = upperEnum(['CONVERT_TO_TEXT', 'CONVERT_TO_BINARY'])
+
+export const integrationResponseSchema = z.looseObject({
+  statusCode,
+  responseParameters: stringMap.optional(),
+  responseTemplates: z.record(z.string(), z.string().nullable()).optional(),
+  contentHandling: contentHandling.optional(),
+})
+
+export const integrationSchema = z.looseObject({
+  type: lowerEnum(['http_proxy', 'http', 'mock', 'aws_proxy', 'aws']),
+  httpMethod: z.string().transform((s) => s.toUpperCase()).optional(),
+  uri: z.string().optional(),
+  requestParameters: stringMap.optional(),
+  requestTemplates: z.record(z.string(), z.string().nullable()).optional(),
+  passthroughBehavior: upperEnum(['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER']).optional(),
+  contentHandling: contentHandling.optional(),
+  timeoutInMillis: z.number().int().min(50, 'must be at least 50').max(29000, 'must be at most 29000').optional(),
+  responses: z.record(z.string(), integrationResponseSchema).optional(),
+  cacheKeyParameters: z.array(z.string()).optional(),
+  cacheNamespace: z.string().optional(),
+  payloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
+})
+
+export const parameterSchema = z.looseObject({
+  name: z.string().min(1),
+  in: z.enum(['path', 'query', 'header', 'cookie']),
+  required: z.boolean().optional(),
+})
+
+export const operationSchema = z.looseObject({
+  operationId: z.string().optional(),
+  parameters: z.array(parameterSchema).optional(),
+  responses: z.record(z.string(), z.looseObject({ headers: z.record(z.string(), z.unknown()).optional() })).optional(),
+  security: z.array(z.record(z.string(), z.array(z.string()))).optional(),
+  'x-amazon-apigateway-integration': integrationSchema,
+})
+
+export const gatewayResponseSchema = z.looseObject({
+  statusCode: statusCode.optional(),
+  responseParameters: stringMap.optional(),
+  responseTemplates: stringMap.optional(),
+})
+
+export const stageSchema = z.looseObject({
+  variables: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'stage variable names are 1-64 letters, digits or underscores'),
+      z.string().max(512, 'stage variable values are at most 512 characters'),
+    )
+    .optional(),
+})
+
+export const xGatewaySchema = z.looseObject({
+  apiId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes').optional(),
+  protocolType: upperEnum(['REST', 'HTTP', 'WEBSOCKET']).optional(),
+  basePath: z.string().regex(/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/, 'must be a path such as /v1').optional(),
+  stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]{1,128})$/, 'stage names are letters, digits, - and _'), stageSchema).optional(),
+})
+
+export const documentSchema = z.looseObject({
+  openapi: z.string().regex(/^3\./, 'only OpenAPI 3.x documents are supported'),
+  info: z.looseObject({ title: z.string().optional() }).optional(),
+  servers: z
+    .array(z.looseObject({ url: z.string(), variables: z.record(z.string(), z.looseObject({ default: z.string() })).optional() }))
+    .optional(),
+  paths: z.record(z.string().startsWith('/', 'paths start with /'), z.record(z.string(), z.unknown())),
+  'x-amazon-apigateway-gateway-responses': z.record(z.string(), gatewayResponseSchema).optional(),
+  'x-amazon-apigateway-binary-media-types': z.array(z.string()).optional(),
+  'x-gateway': xGatewaySchema.optional(),
+})
+
+export type Document = z.infer<typeof documentSchema>
+export type Operation = z.infer<typeof operationSchema>
+export type IntegrationDefinition = z.infer<typeof integrationSchema>
+export type XGateway = z.infer<typeof xGatewaySchema>

@@ -1,0 +1,85 @@
+/**
+ * The compiled route table: plain, JSON-safe data produced at build time from `routes/`
+ * and read (never changed) by the Worker on the request path.
+ */
+
+export type Protocol = 'REST' | 'HTTP' | 'WEBSOCKET'
+export type IntegrationType = 'http_proxy' | 'http' | 'mock' | 'aws_proxy' | 'aws'
+export type PassthroughBehavior = 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER'
+export type ContentHandling = 'CONVERT_TO_TEXT' | 'CONVERT_TO_BINARY'
+
+export interface IntegrationResponse {
+  /** Java regex matched in full against the status (or Lambda error message); null is the default response. */
+  selectionPattern: string | null
+  statusCode: string
+  responseParameters: Record<string, string>
+  responseTemplates: Record<string, string>
+  contentHandling?: ContentHandling
+}
+
+export interface Integration {
+  type: IntegrationType
+  httpMethod?: string
+  uri?: string
+  requestParameters: Record<string, string>
+  requestTemplates: Record<string, string>
+  passthroughBehavior: PassthroughBehavior
+  contentHandling?: ContentHandling
+  timeoutInMillis: number
+  responses: IntegrationResponse[]
+  cacheKeyParameters: string[]
+  cacheNamespace?: string
+}
+
+export interface MethodResponse {
+  statusCode: string
+  /** `method.response.header.X` names declared for this status. */
+  headers: string[]
+}
+
+export interface Method {
+  /** Upper-case verb, or `ANY` for `x-amazon-apigateway-any-method`. */
+  httpMethod: string
+  resourcePath: string
+  resourceId: string
+  operationName?: string
+  apiKeyRequired: boolean
+  /** `method.request.{path|querystring|header}.<name>` → required. */
+  requestParameters: Record<string, boolean>
+  integration: Integration
+  methodResponses: Record<string, MethodResponse>
+}
+
+export interface Resource {
+  path: string
+  methods: Record<string, Method>
+}
+
+export interface Stage {
+  name: string
+  variables: Record<string, string>
+}
+
+export interface GatewayResponseOverride {
+  statusCode?: string
+  responseParameters: Record<string, string>
+  responseTemplates: Record<string, string>
+}
+
+export interface Api {
+  id: string
+  title: string
+  file: string
+  protocol: Protocol
+  /** Base path under which the API is served when several APIs share a host, without slashes. */
+  basePath?: string
+  /** Stage names → stage. `$default` is served at the root. */
+  stages: Record<string, Stage>
+  resources: Resource[]
+  gatewayResponses: Record<string, GatewayResponseOverride>
+  binaryMediaTypes: string[]
+}
+
+export interface RouteTable {
+  apis: Api[]
+}

@@ -1,0 +1,26 @@
+import type { IntegrationResponse } from '../definitions/table'
+
+/**
+ * Java regex → JS RegExp, matched in full (AWS's `2\d{2}` must not accept `2000`).
+ * `(?s)` makes `.` cross newlines, as Lambda error messages often span lines.
+ * @example toJavaRegExp('4\\d{2}').test('404') // true
+ */
+export function toJavaRegExp(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 's')
+}
+
+const compiled = new WeakMap<IntegrationResponse, RegExp>()
+
+/**
+ * Picks the integration response whose selection pattern matches `value` (a status code,
+ * or a Lambda error message), else the default one; undefined when neither exists.
+ */
+export function selectIntegrationResponse(responses: IntegrationResponse[], value: string): IntegrationResponse | undefined {
+  for (const r of responses) {
+    if (r.selectionPattern === null) return r
+    let re = compiled.get(r)
+    if (!re) compiled.set(r, (re = toJavaRegExp(r.selectionPattern)))
+    if (re.test(value)) return r
+  }
+  return undefined
+}
