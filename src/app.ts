@@ -1,9 +1,17 @@
 import { Hono } from 'hono'
 import type { RouteTable } from './definitions/table'
 import type { Env } from './env'
+import { createPipeline } from './pipeline'
 
+/**
+ * The Worker: Hono serves the gateway's own paths (`/_gateway/…`) and hands every other
+ * request to the AWS request flow compiled from the route table.
+ * @example export default createGateway(table)
+ */
 export function createGateway(table: RouteTable) {
+  const handle = createPipeline(table)
   const app = new Hono<{ Bindings: Env }>()
-  app.all('*', (c) => c.json({ apis: table.apis.length }))
+  app.get('/_gateway/health', (c) => c.json({ status: 'ok', apis: table.apis.map((a) => ({ id: a.id, stages: Object.keys(a.stages) })) }))
+  app.all('*', (c) => handle(c.req.raw))
   return app
 }

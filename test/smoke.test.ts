@@ -1,7 +1,7 @@
-import { exports } from 'cloudflare:workers'
+import { SELF } from 'cloudflare:test'
 import { expect, it } from 'vitest'
 
 it('serves', async () => {
-  const res = await exports.default.fetch('http://x/')
-  expect(res.status).toBe(200)
+  const res = await SELF.fetch('http://x/')
+  expect(res.status).toBe(403)
 })

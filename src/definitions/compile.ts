@@ -81,6 +81,7 @@ function compileDocument(file: string, value: unknown, report: (path: Path, mess
     resources,
     gatewayResponses,
     binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
+    endpointType: x.endpointType ?? 'EDGE',
   }
 }
 

@@ -78,6 +78,7 @@ export const stageSchema = z.looseObject({
 export const xGatewaySchema = z.looseObject({
   apiId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes').optional(),
   protocolType: upperEnum(['REST', 'HTTP', 'WEBSOCKET']).optional(),
+  endpointType: upperEnum(['EDGE', 'REGIONAL']).optional(),
   basePath: z.string().regex(/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/, 'must be a path such as /v1').optional(),
   stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]{1,128})$/, 'stage names are letters, digits, - and _'), stageSchema).optional(),
 })

@@ -78,6 +78,8 @@ export interface Api {
   resources: Resource[]
   gatewayResponses: Record<string, GatewayResponseOverride>
   binaryMediaTypes: string[]
+  /** EDGE (AWS's default) adds X-Forwarded-For as CloudFront would; REGIONAL does not. */
+  endpointType: 'EDGE' | 'REGIONAL'
 }
 
 export interface RouteTable {

@@ -1,0 +1,53 @@
+import type { Invocation } from './invocation'
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** CLF time as `$context.requestTime` shows it: `24/Nov/2026:09:55:49 +0000`. */
+export function requestTime(epochMs: number): string {
+  const d = new Date(epochMs)
+  return `${pad(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+}
+
+/**
+ * The REST `$context` (../shared/spec §2.6) for this invocation, built once on first use.
+ * Null members render empty in templates, as on AWS.
+ */
+export function contextOf(inv: Invocation): Record<string, unknown> {
+  if (inv.context) return inv.context
+  const host = inv.request.headers.get('host') ?? inv.url.host
+  const stagePrefix = inv.stage.name === '$default' ? '' : `/${inv.stage.name}`
+  inv.context = {
+    accountId: '000000000000',
+    apiId: inv.api.id,
+    deploymentId: inv.api.id,
+    domainName: host,
+    domainPrefix: host.split('.')[0],
+    extendedRequestId: inv.extendedRequestId,
+    httpMethod: inv.request.method,
+    identity: {
+      accessKey: null,
+      accountId: null,
+      caller: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: inv.sourceIp,
+      user: null,
+      userAgent: inv.request.headers.get('user-agent'),
+      userArn: null,
+    },
+    path: `${stagePrefix}${inv.resourcePath}`,
+    protocol: 'HTTP/1.1',
+    requestId: inv.requestId,
+    requestTime: requestTime(inv.startedAt),
+    requestTimeEpoch: inv.startedAt,
+    resourceId: inv.method?.resourceId ?? null,
+    resourcePath: inv.method?.resourcePath ?? null,
+    stage: inv.stage.name,
+    isCanaryRequest: 'false',
+  }
+  return inv.context
+}

@@ -1,0 +1,43 @@
+import type { Invocation } from '../invocation'
+import { GatewayError } from '../gateway-responses/error'
+import { copyBackendHeaders, gatewayHeaders } from '../method-response/headers'
+import { backendUrl } from './uri'
+import { appendMappedQuery, integrationPathValues } from './request-parameters'
+import { integrationRequestHeaders } from './request-headers'
+import { limitRequestBody } from './body-limit'
+import { fetchWithTimeout } from './fetch-with-timeout'
+
+/**
+ * HTTP_PROXY: the client's request goes to the backend nearly as sent, and the backend's
+ * response comes back streamed — status, headers (reserved ones as `x-amzn-Remapped-*`) and body.
+ */
+export async function httpProxy(inv: Invocation): Promise<Response> {
+  const integration = inv.method!.integration
+  const url = backendUrl(integration, inv.stage.variables, integrationPathValues(inv, integration))
+  // The client's query string follows the URI's own, then mapped parameters.
+  const clientQuery = inv.url.search
+  if (clientQuery.length > 1) url.search = url.search ? `${url.search}&${clientQuery.slice(1)}` : clientQuery
+  appendMappedQuery(url, inv, integration)
+
+  const headers = integrationRequestHeaders(inv, integration, true)
+  if (inv.api.endpointType === 'EDGE') {
+    // At the edge, as CloudFront does in front of AWS's edge-optimized APIs.
+    const forwarded = inv.request.headers.get('x-forwarded-for')
+    headers.set('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
+  }
+  const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
+  const { body, exceeded } = method === 'GET' || method === 'HEAD' ? { body: null, exceeded: () => false } : limitRequestBody(inv.request)
+
+  let upstream: Response
+  try {
+    upstream = await fetchWithTimeout(url, { method, headers, body, redirect: 'manual' }, integration.timeoutInMillis)
+  } catch (e) {
+    if (exceeded()) throw new GatewayError('REQUEST_TOO_LARGE')
+    throw e
+  }
+  const out = gatewayHeaders(inv.requestId, inv.extendedRequestId)
+  copyBackendHeaders(upstream.headers, out)
+  if (!out.has('content-type')) out.set('content-type', 'application/json')
+  return new Response(upstream.body, { status: upstream.status, headers: out })
+}
+

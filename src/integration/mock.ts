@@ -1,0 +1,38 @@
+import type { Invocation } from '../invocation'
+import { contextOf } from '../context'
+import { newOverrides } from '../vtl'
+import { readRequestText } from './body-limit'
+import { selectRequestTemplate } from './request-template'
+import { templateFor } from './templates'
+import { templateInput } from './template-input'
+import { integrationResponse } from './integration-response'
+
+/**
+ * MOCK: the request template's `statusCode` picks the integration response; the response
+ * template sees an empty body (`{}`), and without one the body is empty.
+ */
+export async function mock(inv: Invocation): Promise<Response> {
+  const integration = inv.method!.integration
+  const body = await readRequestText(inv.request)
+  const context = contextOf(inv)
+  Object.assign(context, newOverrides())
+
+  let statusCode = '200'
+  const selected = selectRequestTemplate(integration, inv.request.headers.get('content-type'))
+  if (selected !== 'passthrough') {
+    const rendered = templateFor(selected.template).render(templateInput(inv, body))
+    statusCode = statusCodeOf(rendered) ?? statusCode
+  }
+  return integrationResponse(inv, integration, { selectionValue: statusCode, body: '' })
+}
+
+/** Reads `statusCode` from the rendered request template; AWS accepts non-JSON such as `{statusCode: 200}`. */
+function statusCodeOf(rendered: string): string | undefined {
+  try {
+    const parsed = JSON.parse(rendered) as { statusCode?: unknown }
+    if (parsed && typeof parsed === 'object' && parsed.statusCode !== undefined) return String(parsed.statusCode)
+  } catch {
+    // fall through to the lenient reading
+  }
+  return /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(rendered)?.[1]
+}

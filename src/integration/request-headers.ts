@@ -1,0 +1,66 @@
+import type { Integration } from '../definitions/table'
+import type { Invocation } from '../invocation'
+import { GatewayError } from '../gateway-responses/error'
+import { resolveRequestSource } from './mapping-sources'
+
+/** Client headers HTTP_PROXY does not forward (recorded against AWS), plus Host, which fetch sets. */
+const notForwarded = new Set([
+  'connection',
+  'content-encoding',
+  'content-md5',
+  'expect',
+  'host',
+  'keep-alive',
+  'max-forwards',
+  'proxy-authenticate',
+  'proxy-connection',
+  'server',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+  'www-authenticate',
+  // Cloudflare's own request headers describe the hop to the gateway, not the client's request.
+  'cf-connecting-ip',
+  'cf-ipcountry',
+  'cf-ray',
+  'cf-visitor',
+  'cdn-loop',
+])
+
+/** Mapping any of these makes every call fail, as on AWS. */
+const unmappable = new Set(['content-length', 'transfer-encoding'])
+/** Static mappings to these are dropped silently for HTTP integrations. */
+const silentlyDropped = new Set(['connection', 'expect', 'proxy-authenticate', 'te', 'via'])
+
+/** `Root=1-<epoch hex>-<24 hex>`, the X-Ray trace id AWS adds to integration requests. */
+export function newTraceId(now = Date.now()): string {
+  const random = crypto.getRandomValues(new Uint8Array(12))
+  let hex = ''
+  for (const b of random) hex += b.toString(16).padStart(2, '0')
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${hex}`
+}
+
+/**
+ * The headers an integration request carries: forwarded client headers (proxy only),
+ * then `integration.request.header.*` mappings, which replace a client header of the same name.
+ */
+export function integrationRequestHeaders(inv: Invocation, integration: Integration, forwardClient: boolean, body?: string): Headers {
+  const headers = new Headers()
+  if (forwardClient) {
+    for (const [name, value] of inv.request.headers) if (!notForwarded.has(name)) headers.append(name, value)
+  }
+  for (const [target, source] of Object.entries(integration.requestParameters)) {
+    const m = /^integration\.request\.(?:multivalue)?header\.(.+)$/.exec(target)
+    if (!m) continue
+    const name = m[1].toLowerCase()
+    if (unmappable.has(name)) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    if (silentlyDropped.has(name)) continue
+    const value = resolveRequestSource(source, inv, body)
+    if (value !== undefined) headers.set(name, value)
+  }
+  headers.set('x-amzn-apigateway-api-id', inv.api.id)
+  headers.set('x-amzn-trace-id', inv.request.headers.get('x-amzn-trace-id') ?? newTraceId(inv.startedAt))
+  return headers
+}

@@ -1,0 +1,64 @@
+import type { RouteTable } from './definitions/table'
+import type { Invocation } from './invocation'
+import { newRequestIds, sourceIpOf } from './invocation'
+import { createApiSelector } from './router/select-api'
+import { createResourceRouter } from './router/match'
+import { GatewayError } from './gateway-responses/error'
+import { renderGatewayResponse, toGatewayError, type Failure } from './gateway-responses/render'
+import { checkRequestLimits } from './method-request/limits'
+import { methodRequest } from './method-request'
+import { integrations } from './integration'
+
+/**
+ * The request flow AWS documents, compiled once from the route table:
+ * router → method request → integration request/integration/integration response → method response.
+ * Every failure becomes a gateway response in one place.
+ * @example
+ * const handle = createPipeline(table)
+ * const response = await handle(request)
+ */
+export function createPipeline(table: RouteTable) {
+  const selectApi = createApiSelector(table)
+  const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
+
+  return async function handle(request: Request): Promise<Response> {
+    const startedAt = Date.now()
+    const ids = newRequestIds()
+    const failure: Failure = { ...ids }
+    try {
+      const url = new URL(request.url)
+      checkRequestLimits(request, url.pathname)
+      const target = selectApi(request.headers.get('host') ?? url.host, url.pathname)
+      if (!target) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
+      failure.api = target.api
+      const notFound = target.api.protocol === 'HTTP' ? new GatewayError('RESOURCE_NOT_FOUND') : new GatewayError('MISSING_AUTHENTICATION_TOKEN')
+      if (!target.stage) {
+        // A REST stage that does not exist is AWS's plain 403 Forbidden.
+        throw target.api.protocol === 'HTTP'
+          ? notFound
+          : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
+      }
+      const inv: Invocation = {
+        request,
+        url,
+        api: target.api,
+        stage: target.stage,
+        resourcePath: target.resourcePath,
+        pathParameters: {},
+        ...ids,
+        startedAt,
+        sourceIp: sourceIpOf(request),
+      }
+      failure.invocation = inv
+      const match = routers.get(target.api)!.match(request.method, target.resourcePath)
+      if (!match) throw notFound
+      inv.method = match.method
+      inv.pathParameters = match.pathParameters
+
+      await methodRequest(inv)
+      return await integrations[match.method.integration.type](inv)
+    } catch (e) {
+      return renderGatewayResponse(toGatewayError(e), failure)
+    }
+  }
+}
