@@ -51,7 +51,7 @@ export async function bundleWorker(tableModule: string, outfile: string) {
     platform: 'neutral',
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
+    mainFields: ['browser', 'module', 'main'],
     external: ['cloudflare:*', 'node:*'],
     alias: { '@gateway/table': tableModule },
     logLevel: 'warning',

@@ -4,6 +4,7 @@ import type { DefinitionError } from './errors'
 import type { Segment } from './paths'
 import { checkRequestSource, integrationRequestTarget } from './mapping-expressions'
 import { toJavaRegExp } from '../integration/selection-pattern'
+import { compileTemplate, TemplateSyntaxError } from '../vtl'
 
 type Path = (string | number)[]
 type Report = (path: Path, message: string) => void
@@ -39,6 +40,8 @@ export function compileIntegration(
     else if (check.methodParam) checkDeclared(check.methodParam, ctx, at)
   }
 
+  checkTemplates(def.requestTemplates, [...where, 'requestTemplates'], report)
+
   const responses: IntegrationResponse[] = []
   for (const [pattern, r] of Object.entries(def.responses ?? {})) {
     const selectionPattern = pattern === 'default' || pattern === '' ? null : pattern
@@ -49,6 +52,7 @@ export function compileIntegration(
         report([...where, 'responses', pattern], `selection pattern is not a valid regular expression: ${(e as Error).message}`)
       }
     }
+    checkTemplates(r.responseTemplates, [...where, 'responses', pattern, 'responseTemplates'], report)
     responses.push({
       selectionPattern,
       statusCode: r.statusCode,
@@ -72,6 +76,19 @@ export function compileIntegration(
     responses,
     cacheKeyParameters: def.cacheKeyParameters ?? [],
     ...(def.cacheNamespace ? { cacheNamespace: def.cacheNamespace } : {}),
+  }
+}
+
+/** Parses every template at build time, so a syntax error never reaches run time. */
+function checkTemplates(templates: Record<string, string | null> | undefined, at: Path, report: Report) {
+  for (const [mediaType, source] of Object.entries(templates ?? {})) {
+    if (typeof source !== 'string') continue
+    try {
+      compileTemplate(source)
+    } catch (e) {
+      const where = e instanceof TemplateSyntaxError ? `line ${e.line}, column ${e.column}: ` : ''
+      report([...at, mediaType], `template syntax error: ${where}${(e as Error).message}`)
+    }
   }
 }
 

@@ -84,7 +84,7 @@ export const xGatewaySchema = z.looseObject({
 })
 
 export const documentSchema = z.looseObject({
-  openapi: z.string().regex(/^3\./, 'only OpenAPI 3.x documents are supported'),
+  openapi: z.coerce.string().regex(/^3\./, 'only OpenAPI 3.x documents are supported'),
   info: z.looseObject({ title: z.string().optional() }).optional(),
   servers: z
     .array(z.looseObject({ url: z.string(), variables: z.record(z.string(), z.looseObject({ default: z.string() })).optional() }))

@@ -3,6 +3,7 @@ import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { httpProxy } from './http-proxy'
 import { mock } from './mock'
+import { http } from './http'
 
 const notSupported = async (): Promise<Response> => {
   throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
@@ -12,7 +13,7 @@ const notSupported = async (): Promise<Response> => {
 export const integrations: Record<IntegrationType, (inv: Invocation) => Promise<Response>> = {
   http_proxy: httpProxy,
   mock,
-  http: notSupported,
+  http,
   aws_proxy: notSupported,
   aws: notSupported,
 }

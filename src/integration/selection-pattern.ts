@@ -6,7 +6,22 @@ import type { IntegrationResponse } from '../definitions/table'
  * @example toJavaRegExp('4\\d{2}').test('404') // true
  */
 export function toJavaRegExp(pattern: string): RegExp {
+  checkRepetitions(pattern)
   return new RegExp(`^(?:${pattern})$`, 's')
+}
+
+/** Java refuses a `{` that does not open a quantifier ("Illegal repetition"); JS would take it literally. */
+function checkRepetitions(pattern: string) {
+  let inClass = false
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]
+    if (c === '\\') i++
+    else if (c === '[') inClass = true
+    else if (c === ']') inClass = false
+    else if (c === '{' && !inClass && !/^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
+      throw new SyntaxError(`Illegal repetition near index ${i}`)
+    }
+  }
 }
 
 const compiled = new WeakMap<IntegrationResponse, RegExp>()

@@ -1,0 +1,423 @@
+/**
+ * `npm run bench`: one side-by-side HTTP benchmark on this machine, all on 127.0.0.1.
+ *
+ * Starts the echo backend (bench/backend.js), then measures with wrk, one target after the
+ * other: the backend direct, an nginx reverse proxy, a bare workerd passthrough Worker, and
+ * the gateway (`gateway serve`: http_proxy and mock routes). Prints a table and the ratios,
+ * writes the raw figures to bench/results/ and rewrites the marked section of docs/benchmarks.md.
+ * Every process it starts is stopped at the end, on error and on Ctrl-C.
+ *
+ * @example
+ *   npm run bench
+ *   BENCH_DURATION=5 BENCH_CONNECTIONS=64 npm run bench
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { createRequire } from 'node:module'
+import { availableParallelism, cpus, release, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const bench = join(root, 'bench')
+const settings = {
+  duration: Number(process.env.BENCH_DURATION ?? 10),
+  warmup: Number(process.env.BENCH_WARMUP ?? 2),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+  threads: 1,
+}
+const BAR = 0.8
+const START = '<!-- bench:results:start -->'
+const END = '<!-- bench:results:end -->'
+
+/** Every process this run started, so cleanup can stop each one by its id. */
+const children = new Set()
+const temps = []
+let stopping = false
+
+async function main() {
+  ensureTools()
+  const work = await mkdtemp(join(tmpdir(), 'gateway-bench-'))
+  temps.push(work)
+
+  const backend = await start('backend', process.execPath, [join(bench, 'backend.js'), '0'], { readyLine: /^ready (\S+)/ })
+  const backendPort = Number(new URL(backend.url).port)
+  const path = '/echo/a/b'
+
+  const targets = [{ name: 'direct', label: 'direct (Node backend)', url: `${backend.url}${path}` }]
+  targets.push({ name: 'nginx', label: 'nginx reverse proxy', ...(await startNginx(work, backendPort, path)) })
+  targets.push({ name: 'passthrough', label: 'workerd passthrough', ...(await startPassthrough(work, backend.url, path)) })
+  targets.push(...(await startGateway(work, backendPort)))
+
+  for (const target of targets) {
+    if (target.error) continue
+    process.stdout.write(`${target.label.padEnd(28)} `)
+    target.error = await check(target.url)
+    if (target.error) {
+      console.log(`skipped: ${target.error}`)
+      continue
+    }
+    await wrk(target.url, settings.warmup)
+    target.result = await wrk(target.url, settings.duration)
+    console.log(`${Math.round(target.result.requestsPerSec)} req/s`)
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    command: commandLine(),
+    machine: machine(),
+    settings,
+    targets: targets.map(({ name, label, url, error, result }) => ({ name, label, url, error, ...result })),
+  }
+  report.ratios = ratios(report.targets)
+  const markdown = renderMarkdown(report)
+  console.log(`\n${markdown}`)
+
+  await mkdir(join(bench, 'results'), { recursive: true })
+  const file = join(bench, 'results', `${report.date.replace(/[:.]/g, '-')}.json`)
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
+  await updateDoc(markdown)
+  console.log(`raw results: ${file}\nupdated: docs/benchmarks.md`)
+}
+
+/** Installs wrk and nginx with apt-get, only when one is missing. */
+function ensureTools() {
+  const missing = ['wrk', 'nginx'].filter((tool) => !which(tool))
+  if (missing.length === 0) return
+  console.log(`installing ${missing.join(', ')} with apt-get`)
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' })
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit' })
+}
+
+function which(tool) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim()
+  } catch {
+    return ''
+  }
+}
+
+async function startNginx(work, backendPort, path) {
+  const prefix = join(work, 'nginx')
+  await mkdir(prefix, { recursive: true })
+  const port = await freePort()
+  const template = await readFile(join(bench, 'nginx.conf'), 'utf8')
+  const conf = fill(template, { PREFIX: prefix, PORT: port, BACKEND_PORT: backendPort })
+  await writeFile(join(prefix, 'nginx.conf'), conf)
+  await start('nginx', which('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { port })
+  return { url: `http://127.0.0.1:${port}${path}` }
+}
+
+async function startPassthrough(work, backendUrl, path) {
+  const dir = join(work, 'passthrough')
+  await mkdir(dir, { recursive: true })
+  await copyFile(join(bench, 'passthrough', 'worker.js'), join(dir, 'worker.js'))
+  const port = await freePort()
+  await writeFile(join(dir, 'config.capnp'), passthroughConfig(`127.0.0.1:${port}`, backendUrl))
+  await start('workerd', workerdBinary(), ['serve', join(dir, 'config.capnp')], { port })
+  return { url: `http://127.0.0.1:${port}${path}` }
+}
+
+/** The same runtime settings as `gateway serve` (src/cli/workerd-config.ts), minus the gateway. */
+function passthroughConfig(address, backendUrl) {
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "passthrough", worker = .passthrough),
+    (name = "network", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),
+  ],
+  sockets = [ (name = "http", address = ${JSON.stringify(address)}, http = (), service = "passthrough") ],
+);
+
+const passthrough :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  compatibilityDate = "${compatibilityDate()}",
+  bindings = [ (name = "BACKEND", text = ${JSON.stringify(backendUrl)}) ],
+  globalOutbound = "network",
+);
+`
+}
+
+/** Starts `gateway serve` on the bench routes; a failure becomes the gateway rows' error. */
+async function startGateway(work, backendPort) {
+  const routes = join(work, 'routes')
+  await mkdir(routes, { recursive: true })
+  const template = await readFile(join(bench, 'routes.template.yaml'), 'utf8')
+  await writeFile(join(routes, 'bench.yaml'), fill(template, { BACKEND_PORT: backendPort }))
+  const port = await freePort()
+  const rows = [
+    { name: 'gateway_http_proxy', label: 'gateway http_proxy', path: '/bench/proxy/a/b' },
+    { name: 'gateway_mock', label: 'gateway mock', path: '/bench/mock' },
+  ]
+  try {
+    const gateway = await start('gateway', process.execPath, [join(root, 'bin', 'gateway.js'), 'serve', '--routes', routes, '--port', String(port)], {
+      readyLine: /^ready (\S+)/,
+      timeoutMs: 120_000,
+    })
+    return rows.map(({ path, ...row }) => ({ ...row, url: `${gateway.url}${path}` }))
+  } catch (e) {
+    console.log(`gateway did not start: ${e.message}`)
+    return rows.map(({ path, ...row }) => ({ ...row, url: `http://127.0.0.1:${port}${path}`, error: 'gateway serve did not start' }))
+  }
+}
+
+/**
+ * Spawns a long-running server in its own process group (so its own children, such as the
+ * workerd behind `gateway serve`, stop with it) and waits until it is ready: a line on stdout
+ * matching `readyLine`, or `port` accepting connections.
+ */
+async function start(name, command, args, { readyLine, port, timeoutMs = 30_000 }) {
+  const child = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  let output = ''
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-8000)
+  }
+  child.stdout.setEncoding('utf8').on('data', keep)
+  child.stderr.setEncoding('utf8').on('data', keep)
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(`exited (${signal ?? code})`)))
+  child.once('exit', () => children.delete(child))
+
+  const ready = readyLine
+    ? new Promise((resolve) => {
+        let buffer = ''
+        child.stdout.on('data', (chunk) => {
+          buffer += chunk
+          for (const line of buffer.split('\n')) {
+            const match = readyLine.exec(line.trim())
+            if (match) resolve({ url: match[1] })
+          }
+          buffer = buffer.slice(buffer.lastIndexOf('\n') + 1)
+        })
+      })
+    : waitForPort(port, timeoutMs).then((up) => (up ? { url: `http://127.0.0.1:${port}` } : undefined))
+  const timeout = delay(timeoutMs).then(() => 'timed out')
+  const outcome = await Promise.race([ready, exited, timeout])
+  if (typeof outcome === 'object') return outcome
+  stop(child)
+  throw new Error(`${name} ${outcome ?? 'did not listen'}\n${output.trim().split('\n').slice(-15).join('\n')}`)
+}
+
+/** One GET before measuring, so a target that answers wrongly is reported, not benchmarked. */
+async function check(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })
+    const body = await res.text()
+    if (res.status !== 200) return `GET ${new URL(url).pathname} answered ${res.status}: ${body.slice(0, 200)}`
+    return undefined
+  } catch (e) {
+    return `GET ${new URL(url).pathname} failed: ${e.message}`
+  }
+}
+
+/** Runs wrk for `seconds` and parses requests/s, latency percentiles and errors from its report. */
+async function wrk(url, seconds) {
+  const args = [`-t${settings.threads}`, `-c${settings.connections}`, `-d${seconds}s`, '--latency', url]
+  const child = spawn('wrk', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (out += chunk))
+  // wrk stops by itself; the guard only matters if it hangs on a server that stopped answering.
+  const guard = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000)
+  const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c)))
+  clearTimeout(guard)
+  children.delete(child)
+  if (code !== 0) throw new Error(`wrk ${args.join(' ')} exited ${code}\n${out}`)
+  const percentile = (p) => toMs(out.match(new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm')))
+  const socketErrors = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/)
+  return {
+    requestsPerSec: Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0),
+    requests: Number(out.match(/(\d+) requests in/)?.[1] ?? 0),
+    latencyMs: { p50: percentile(50), p90: percentile(90), p99: percentile(99), avg: toMs(out.match(/Latency\s+([\d.]+)(us|ms|s)/)) },
+    non2xx: Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0),
+    socketErrors: socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
+    wrk: out,
+  }
+}
+
+function toMs(match) {
+  if (!match) return null
+  const factor = { us: 0.001, ms: 1, s: 1000 }[match[2]]
+  return Math.round(Number(match[1]) * factor * 1000) / 1000
+}
+
+function ratios(targets) {
+  const rps = (name) => targets.find((t) => t.name === name)?.requestsPerSec
+  const ratio = (a, b) => (rps(a) && rps(b) ? Math.round((rps(a) / rps(b)) * 1000) / 1000 : null)
+  return {
+    proxyOverPassthrough: ratio('gateway_http_proxy', 'passthrough'),
+    proxyOverNginx: ratio('gateway_http_proxy', 'nginx'),
+    proxyOverDirect: ratio('gateway_http_proxy', 'direct'),
+    mockOverPassthrough: ratio('gateway_mock', 'passthrough'),
+    passthroughOverDirect: ratio('passthrough', 'direct'),
+    nginxOverDirect: ratio('nginx', 'direct'),
+  }
+}
+
+function renderMarkdown(report) {
+  const { machine: m, settings: s, ratios: r } = report
+  const ms = (v) => (v == null ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1))
+  const rows = report.targets.map((t) =>
+    t.error
+      ? `| ${t.label} | pending | – | – | ${t.error.split('\n')[0]} |`
+      : `| ${t.label} | ${Math.round(t.requestsPerSec).toLocaleString('en-US')} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p99)} | ${notes(t)} |`,
+  )
+  const show = (v) => (v == null ? 'pending' : v.toFixed(2))
+  const bar = r.proxyOverPassthrough == null ? 'pending' : r.proxyOverPassthrough >= BAR ? 'met' : 'NOT met'
+  return [
+    `Run on ${report.date.slice(0, 10)} (${report.date}) with \`${report.command}\`.`,
+    '',
+    `Machine: ${m.nproc} cores (${m.cpu}), Linux ${m.kernel}, Node ${m.node}, ${m.workerd}, ${m.nginx}, ${m.wrk}.`,
+    `Load: \`wrk -t${s.threads} -c${s.connections} -d${s.duration}s --latency\` per target, after a ${s.warmup} s warm-up with the same settings.`,
+    '',
+    '| target | req/s | p50 ms | p99 ms | notes |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows,
+    '',
+    '| ratio (req/s) | value |',
+    '| --- | ---: |',
+    `| gateway http_proxy / workerd passthrough (bar ≥ ${BAR}: ${bar}) | ${show(r.proxyOverPassthrough)} |`,
+    `| gateway http_proxy / nginx | ${show(r.proxyOverNginx)} |`,
+    `| gateway http_proxy / direct | ${show(r.proxyOverDirect)} |`,
+    `| gateway mock / workerd passthrough | ${show(r.mockOverPassthrough)} |`,
+    `| workerd passthrough / direct | ${show(r.passthroughOverDirect)} |`,
+    `| nginx / direct | ${show(r.nginxOverDirect)} |`,
+  ].join('\n')
+}
+
+function notes(t) {
+  const problems = []
+  if (t.non2xx) problems.push(`${t.non2xx} non-2xx`)
+  if (t.socketErrors) problems.push(`${t.socketErrors} socket errors`)
+  return problems.join(', ')
+}
+
+/** Replaces the marked section of docs/benchmarks.md (appending it if the markers are missing). */
+async function updateDoc(markdown) {
+  const file = join(root, 'docs', 'benchmarks.md')
+  let doc = await readFile(file, 'utf8').catch(() => '# Benchmarks\n')
+  const section = `${START}\n${markdown}\n${END}`
+  const from = doc.indexOf(START)
+  const to = doc.indexOf(END)
+  doc = from >= 0 && to > from ? doc.slice(0, from) + section + doc.slice(to + END.length) : `${doc.trimEnd()}\n\n${section}\n`
+  await mkdir(join(root, 'docs'), { recursive: true })
+  await writeFile(file, doc)
+}
+
+function machine() {
+  const version = (command, args) => {
+    try {
+      return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    } catch (e) {
+      // `wrk -v` and `nginx -v` exit non-zero or print to stderr.
+      return `${e.stdout ?? ''}${e.stderr ?? ''}`.trim()
+    }
+  }
+  const firstLine = (s) => s.split('\n')[0]
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    kernel: release(),
+    node: process.version,
+    workerd: version(workerdBinary(), ['--version']),
+    nginx: firstLine(execFileSync('sh', ['-c', 'nginx -v 2>&1'], { encoding: 'utf8' })).replace('nginx version: ', ''),
+    wrk: firstLine(version('wrk', ['-v'])).split(' [')[0],
+  }
+}
+
+function commandLine() {
+  const env = ['BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_CONNECTIONS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`)
+  return [...env, 'npm run bench'].join(' ')
+}
+
+function workerdBinary() {
+  const require = createRequire(import.meta.url)
+  return join(require.resolve('workerd/package.json'), '..', 'bin', 'workerd')
+}
+
+let compatibility
+/** The gateway's compatibility date, read from src/cli/workerd-config.ts so both Workers run alike. */
+function compatibilityDate() {
+  if (!compatibility) {
+    const source = readFileSync(join(root, 'src', 'cli', 'workerd-config.ts'), 'utf8')
+    compatibility = source.match(/compatibilityDate = '([\d-]+)'/)?.[1] ?? '2026-04-20'
+  }
+  return compatibility
+}
+
+function fill(template, values) {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key) => (key in values ? String(values[key]) : whole))
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined)
+    if (res) {
+      await res.body?.cancel()
+      return true
+    }
+    await delay(50)
+  }
+  return false
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}
+
+/** SIGTERM to a started process and its group (the workerd behind `gateway serve`, say). */
+function stop(child) {
+  try {
+    process.kill(-child.pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+}
+
+/** Stops every process still running (SIGKILL to any left after 3 s) and removes the temp dirs. */
+async function cleanup() {
+  const running = [...children]
+  for (const child of running) stop(child)
+  await Promise.race([Promise.all(running.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null))), delay(3000)])
+  for (const child of running.filter((c) => c.exitCode === null && c.signalCode === null)) {
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })))
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    stopping = true
+    console.error(`\n${signal}: stopping`)
+    cleanup().finally(() => process.exit(130))
+  })
+}
+
+try {
+  await main()
+} catch (e) {
+  if (!stopping) console.error(e.stack ?? e)
+  process.exitCode = 1
+} finally {
+  await cleanup()
+}

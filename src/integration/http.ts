@@ -1,0 +1,67 @@
+import type { Invocation } from '../invocation'
+import { GatewayError } from '../gateway-responses/error'
+import { contextOf } from '../context'
+import { newOverrides } from '../vtl'
+import { backendUrl } from './uri'
+import { appendMappedQuery, integrationPathValues } from './request-parameters'
+import { integrationRequestHeaders } from './request-headers'
+import { maxPayloadBytes, readRequestText } from './body-limit'
+import { fetchWithTimeout } from './fetch-with-timeout'
+import { selectRequestTemplate } from './request-template'
+import { templateFor } from './templates'
+import { templateInput } from './template-input'
+import { integrationResponse } from './integration-response'
+
+const bodyless = new Set(['GET', 'HEAD'])
+
+/**
+ * HTTP (non-proxy): the request template (or the passthrough body) goes to the backend with
+ * only the headers AWS sends and those mapped; the backend's status picks the integration
+ * response, whose template and mappings make the method response.
+ */
+export async function http(inv: Invocation): Promise<Response> {
+  const integration = inv.method!.integration
+  const clientBody = await readRequestText(inv.request)
+  const context = contextOf(inv)
+  Object.assign(context, newOverrides())
+
+  const selected = selectRequestTemplate(integration, inv.request.headers.get('content-type'))
+  const body = selected === 'passthrough' ? clientBody : templateFor(selected.template).render(templateInput(inv, clientBody))
+  const contentType = selected === 'passthrough' ? inv.request.headers.get('content-type') : selected.key
+
+  const override = (context.requestOverride ?? {}) as RequestOverride
+  const pathValues = integrationPathValues(inv, integration, clientBody)
+  for (const [name, value] of Object.entries(override.path ?? {})) if (value != null) pathValues[name] = encodeURIComponent(String(value))
+  const url = backendUrl(integration, inv.stage.variables, pathValues)
+  appendMappedQuery(url, inv, integration, clientBody)
+  const headers = integrationRequestHeaders(inv, integration, false, clientBody)
+  if (!headers.has('accept')) headers.set('accept', 'application/json')
+  if (!headers.has('user-agent')) headers.set('user-agent', `AmazonAPIGateway_${inv.api.id}`)
+  applyRequestOverride(url, headers, override)
+
+  const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
+  const sendBody = !bodyless.has(method)
+  if (sendBody && contentType && !headers.has('content-type')) headers.set('content-type', contentType)
+
+  const upstream = await fetchWithTimeout(url, { method, headers, body: sendBody ? body : null, redirect: 'manual' }, integration.timeoutInMillis)
+  const text = await readLimited(upstream)
+  return integrationResponse(inv, integration, { selectionValue: String(upstream.status), body: text, headers: upstream.headers })
+}
+
+interface RequestOverride {
+  header?: Record<string, unknown>
+  querystring?: Record<string, unknown>
+  path?: Record<string, unknown>
+}
+
+/** `$context.requestOverride` replaces the mapped header and query values once the template has run. */
+function applyRequestOverride(url: URL, headers: Headers, override: RequestOverride) {
+  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
+  for (const [name, value] of Object.entries(override.querystring ?? {})) if (value != null) url.searchParams.set(name, String(value))
+}
+
+async function readLimited(res: Response): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? 0)
+  if (declared > maxPayloadBytes) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
+  return res.text()
+}

@@ -1,0 +1,5 @@
+export { InvalidJsonBodyError, TemplateRenderError, TemplateSyntaxError } from './errors'
+export type { TemplateParams } from './input'
+export { evaluateJsonPath } from './jsonpath'
+export { newOverrides, type RequestOverride, type ResponseOverride } from './overrides'
+export { compileTemplate, templateStats, type Template, type TemplateInput } from './template'

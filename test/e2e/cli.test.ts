@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { startGateway } from './helpers/gateway'
+import { rawRequest } from './helpers/http'
+import { routesDir } from './helpers/routes'
+
+const run = promisify(execFile)
+const bin = fileURLToPath(new URL('../../bin/gateway.js', import.meta.url))
+
+const gateway = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args])
+    return { code: 0, stdout, stderr }
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string }
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr }
+  }
+}
+
+const mockApi = `openapi: 3.0.1
+info: { title: hello, version: '1' }
+paths:
+  /hello/{name}:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": 200}'
+        responses:
+          default:
+            statusCode: '200'
+            responseTemplates:
+              application/json: '{"hello": "$input.params(''name'')", "stage": "$context.stage"}'
+`
+
+describe('gateway validate', () => {
+  it('exits 0 for valid definitions', async () => {
+    const r = await routesDir({ 'hello.yaml': mockApi })
+    const res = await gateway('validate', r.dir)
+    await r.remove()
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/1 API valid/)
+  })
+
+  it('exits 1 and lists every error as file: json.path: reason', async () => {
+    const r = await routesDir({
+      'a.yaml': `openapi: 3.0.1
+paths:
+  /x:
+    get:
+      x-amazon-apigateway-integration: { type: sorcery }
+  /y/{id}:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://b.example/{id}' }
+`,
+      'b.yaml': 'openapi: 3.0.1\npaths: [oops\n',
+    })
+    const res = await gateway('validate', r.dir)
+    await r.remove()
+    expect(res.code).toBe(1)
+    const lines = res.stderr.trim().split('\n')
+    expect(lines.some((l) => /a\.yaml: \$\.paths\["\/x"\]\.get\["x-amazon-apigateway-integration"\]\.type: must be one of/.test(l))).toBe(true)
+    expect(lines.some((l) => /a\.yaml: \$\.paths\["\/y\/\{id\}"\]\.get\["x-amazon-apigateway-integration"\]\.uri: \{id\} has no mapping/.test(l))).toBe(true)
+    expect(lines.some((l) => /b\.yaml: \$: line \d+, column \d+: /.test(l))).toBe(true)
+    expect(lines.at(-1)).toMatch(/^3 errors in /)
+  })
+})
+
+describe('gateway serve', () => {
+  it('serves a mock API, prints ready with the URL, and exits cleanly on SIGTERM', async () => {
+    const r = await routesDir({ 'hello.yaml': mockApi })
+    const g = await startGateway(r.dir)
+    try {
+      expect(g.output()).toContain(`ready ${g.url}`)
+      const res = await rawRequest(g.url, { path: '/hello/world' })
+      expect(res.status).toBe(200)
+      expect(res.headers['content-type']).toBe('application/json')
+      expect(JSON.parse(res.text)).toEqual({ hello: 'world', stage: '$default' })
+    } finally {
+      expect(await g.stop()).toBe(0)
+      await r.remove()
+    }
+  }, 60_000)
+
+  it('refuses to start on invalid definitions', async () => {
+    const r = await routesDir({ 'bad.yaml': 'openapi: 2.0\npaths: {}\n' })
+    const res = await gateway('serve', '--routes', r.dir, '--port', '0')
+    await r.remove()
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/bad\.yaml: \$\.openapi: only OpenAPI 3\.x documents are supported/)
+  })
+})
+
+describe('routing over real sockets', () => {
+  it('answers an unknown path or method with 403 Missing Authentication Token', async () => {
+    const r = await routesDir({ 'hello.yaml': mockApi })
+    const g = await startGateway(r.dir)
+    try {
+      for (const req of [{ path: '/nothing' }, { method: 'POST', path: '/hello/world' }]) {
+        const res = await rawRequest(g.url, req)
+        expect(res.status).toBe(403)
+        expect(res.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException')
+        expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
+        expect(JSON.parse(res.text)).toEqual({ message: 'Missing Authentication Token' })
+      }
+    } finally {
+      await g.stop()
+      await r.remove()
+    }
+  }, 60_000)
+})
