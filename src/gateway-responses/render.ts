@@ -62,7 +62,10 @@ function substitute(template: string, type: ResponseTypeName, message: string | 
     validationErrorString: '',
   }
   const stageVariables = at.invocation?.stage.variables ?? {}
-  return template.replace(/\$\{?(context|stageVariables)((?:\.[A-Za-z0-9_-]+)+)\}?/g, (_, root: string, dotted: string) => {
+  const reference = /\$\{(context|stageVariables)((?:\.[A-Za-z0-9_-]+)+)\}|\$(context|stageVariables)((?:\.[A-Za-z0-9_-]+)+)/g
+  return template.replace(reference, (_, braced: string, bracedPath: string, plain: string, plainPath: string) => {
+    const root = braced ?? plain
+    const dotted = bracedPath ?? plainPath
     let value: unknown = root === 'context' ? context : stageVariables
     for (const key of dotted.slice(1).split('.')) value = (value as Record<string, unknown> | undefined)?.[key]
     return value === undefined || value === null ? '' : String(value)
