@@ -30,14 +30,16 @@ export function limitRequestBody(request: Request): { body: ReadableStream<Uint8
   return { body, exceeded }
 }
 
-/** Reads a (limited) request body as text, for templates and mappings that need all of it. */
-export async function readRequestText(request: Request): Promise<string> {
+/** Reads a (limited) request body whole, for templates and mappings, or to give it a length. */
+export async function readRequestBytes(request: Request): Promise<ArrayBuffer> {
   const { body, exceeded } = limitRequestBody(request)
-  if (!body) return ''
+  if (!body) return new ArrayBuffer(0)
   try {
-    return await new Response(body).text()
+    return await new Response(body).arrayBuffer()
   } catch (e) {
     if (exceeded()) throw new GatewayError('REQUEST_TOO_LARGE')
     throw e
   }
 }
+
+export const readRequestText = async (request: Request) => new TextDecoder().decode(await readRequestBytes(request))

@@ -4,7 +4,7 @@ import { copyBackendHeaders, gatewayHeaders } from '../method-response/headers'
 import { backendUrl } from './uri'
 import { appendMappedQuery, integrationPathValues } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
-import { limitRequestBody } from './body-limit'
+import { limitRequestBody, readRequestBytes } from './body-limit'
 import { fetchWithTimeout } from './fetch-with-timeout'
 
 /**
@@ -26,7 +26,13 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
     headers.set('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
   }
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
-  const { body, exceeded } = method === 'GET' || method === 'HEAD' ? { body: null, exceeded: () => false } : limitRequestBody(inv.request)
+  let body: BodyInit | null = null
+  let exceeded = () => false
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (inv.request.headers.has('content-length')) ({ body, exceeded } = limitRequestBody(inv.request))
+    // AWS always sends the backend a Content-Length: a chunked upload (≤ 10 MB) is gathered first.
+    else body = await readRequestBytes(inv.request)
+  }
 
   let upstream: Response
   try {

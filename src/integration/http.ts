@@ -41,11 +41,17 @@ export async function http(inv: Invocation): Promise<Response> {
 
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
   const sendBody = !bodyless.has(method)
-  if (sendBody && contentType && !headers.has('content-type')) headers.set('content-type', contentType)
+  // AWS sends only its own headers and the mapped ones; a Content-Type only with a payload.
+  if (sendBody && body.length > 0 && contentType && !headers.has('content-type')) headers.set('content-type', contentType)
 
-  const upstream = await fetchWithTimeout(url, { method, headers, body: sendBody ? body : null, redirect: 'manual' }, integration.timeoutInMillis)
+  // Bytes, not a string: fetch would add its own `Content-Type: text/plain` to a string body.
+  const payload = sendBody ? new TextEncoder().encode(body) : null
+  const upstream = await fetchWithTimeout(url, { method, headers, body: payload, redirect: 'manual' }, integration.timeoutInMillis)
   const text = await readLimited(upstream)
-  return integrationResponse(inv, integration, { selectionValue: String(upstream.status), body: text, headers: upstream.headers })
+  const response = integrationResponse(inv, integration, { selectionValue: String(upstream.status), body: text, headers: upstream.headers })
+  // Unlike MOCK and HTTP_PROXY, AWS returns the trace id on HTTP integration responses.
+  response.headers.set('x-amzn-trace-id', headers.get('x-amzn-trace-id')!)
+  return response
 }
 
 interface RequestOverride {

@@ -24,8 +24,8 @@ class MapEntry extends HostObject {
   }
 }
 
-// Velocity passes arguments to Java methods as they are; converting instead of failing keeps templates
-// that pass a number where a String is expected working, which is what Velocity's own coercion allows.
+// Java would find no `contains(Integer)`; converting arguments to text instead is deliberate leniency,
+// so a template that passes a number where a String is expected still renders something sensible.
 const text = (value: unknown): string => javaString(value)
 const int = (value: unknown): number => Math.trunc(Number(value))
 

@@ -8,7 +8,12 @@ import { TemplateRenderError } from './errors'
  */
 const javaLists = new WeakSet<unknown[]>()
 
-/** Marks a list as a Java `ArrayList`, which renders `[a, b]` rather than as JSON. */
+/**
+ * Marks a list as a Java `ArrayList`, which renders `[a, b]` rather than as JSON.
+ *
+ * @example
+ * javaString(markJavaList(['a', 'b'])) // '[a, b]' (unmarked: '["a","b"]')
+ */
 export function markJavaList<T>(list: T[]): T[] {
   javaLists.add(list)
   return list
@@ -16,6 +21,12 @@ export function markJavaList<T>(list: T[]): T[] {
 
 export type JavaMap = Record<string, unknown>
 
+/**
+ * Whether a value stands for a Java Map: a plain object, not a list or an engine-provided object.
+ *
+ * @example
+ * isMap(JSON.parse('{"a":1}')) // true
+ */
 export function isMap(value: unknown): value is JavaMap {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const proto = Object.getPrototypeOf(value)
@@ -42,7 +53,12 @@ export function javaString(value: unknown): string {
   return value === null || value === undefined ? '' : javaToString(value)
 }
 
-/** `String.valueOf(value)`: like {@link javaString}, but null is `null`, as inside a collection. */
+/**
+ * `String.valueOf(value)`: like {@link javaString}, but null is `null`, as inside a collection.
+ *
+ * @example
+ * javaToString({ a: null }) // '{a=null}'
+ */
 export function javaToString(value: unknown): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'string') return value
@@ -58,7 +74,12 @@ export function javaToString(value: unknown): string {
   return String(value)
 }
 
-/** Compact JSON, as json-smart writes a `JSONArray` or as `$input.json()` returns a value. */
+/**
+ * Compact JSON, as json-smart writes a `JSONArray` or as `$input.json()` returns a value.
+ *
+ * @example
+ * jsonText([{ foo: 'bar' }]) // '[{"foo":"bar"}]'
+ */
 export function jsonText(value: unknown): string {
   try {
     return JSON.stringify(value) ?? 'null'
@@ -67,7 +88,12 @@ export function jsonText(value: unknown): string {
   }
 }
 
-/** Velocity 1.7's truth test: only null and `false` are false; `""`, `0` and empty lists are true. */
+/**
+ * Velocity 1.7's truth test: only null and `false` are false; `""`, `0` and empty lists are true.
+ *
+ * @example
+ * javaTruthy('') // true
+ */
 export function javaTruthy(value: unknown): boolean {
   return value !== null && value !== undefined && value !== false
 }
@@ -76,6 +102,10 @@ export function javaTruthy(value: unknown): boolean {
  * Velocity's `==`: numbers compare by value, values of one kind with `equals()`, values of different kinds
  * by their `toString()`. AWS adds one rule, recorded in the conformance corpus: null equals both `$null`
  * and `""`.
+ *
+ * @example
+ * javaEquals(null, '') // true
+ * javaEquals('1', 1) // true
  */
 export function javaEquals(left: unknown, right: unknown): boolean {
   const leftNull = left === null || left === undefined
@@ -85,7 +115,12 @@ export function javaEquals(left: unknown, right: unknown): boolean {
   return javaToString(left) === javaToString(right)
 }
 
-/** Java's `Object.equals()`: no conversion between kinds; lists and maps compare element by element. */
+/**
+ * Java's `Object.equals()`: no conversion between kinds; lists and maps compare element by element.
+ *
+ * @example
+ * sameValue({ a: [1] }, { a: [1] }) // true
+ */
 export function sameValue(left: unknown, right: unknown): boolean {
   if (left === right) return true
   if (left === null || left === undefined || right === null || right === undefined) return false

@@ -41,7 +41,12 @@ const ORDERING: Record<string, (left: number, right: number) => boolean> = {
   '>=': (left, right) => left >= right,
 }
 
-/** Unary minus: numbers only. */
+/**
+ * Unary minus: numbers only.
+ *
+ * @example
+ * negate('1') // undefined
+ */
 export function negate(value: unknown): unknown {
   return typeof value === 'number' ? -value : undefined
 }

@@ -34,6 +34,9 @@ export function newOverrides(): { requestOverride: RequestOverride; responseOver
  * Brings what a template assigned back to the documented shapes, so callers read plain strings: a list
  * becomes one comma-separated value (HTTP's rule for a repeated field), other values their Java text, and
  * null removes the entry. A status that is not an integer from 100 to 599 is dropped, as AWS ignores it.
+ *
+ * @example
+ * normalizeOverrides(context) // responseOverride.status '400' becomes 400
  */
 export function normalizeOverrides(context: Record<string, unknown>): void {
   const { requestOverride, responseOverride } = context

@@ -124,7 +124,7 @@ export class Renderer extends VelocityCompile {
   }
 
   override getPropIndex(property: VtlNode, baseRef: unknown): unknown {
-    return javaIndex(baseRef, this.getLiteral(property.id as unknown as VtlNode))
+    return javaIndex(baseRef, this.getLiteral(property.id as VtlNode))
   }
 
   override getPropMethod(property: VtlNode, baseRef: unknown): unknown {
@@ -153,11 +153,11 @@ export class Renderer extends VelocityCompile {
 
   // Interpolated strings were parsed with the template; a parse here would be a bug, not a slow path.
   override evalStr(): string {
-    throw new Error('vtl: string literal was not parsed ahead of rendering')
+    throw new Error('vtl: a string was about to be parsed while rendering')
   }
 
   override eval(str: string | VtlItem[], local?: object, contextId?: string): string {
-    if (typeof str === 'string') return ''
+    if (typeof str === 'string') return this.evalStr()
     return super.eval(str, local, contextId)
   }
 
@@ -167,7 +167,7 @@ export class Renderer extends VelocityCompile {
       return ''
     }
     // Velocity writes a call to an unknown macro out as text, and #evaluate/#parse/#include are not offered.
-    if (!Object.hasOwn(this.macrosStore, String(ast.id))) return Helper.getRefText(ast as never)
+    if (!Object.hasOwn(this.macrosStore, String(ast.id))) return macroCallText(ast)
     if (++this.#macroDepth > LIMITS.macroDepth) {
       throw new TemplateRenderError(`macro calls nested deeper than ${LIMITS.macroDepth}`)
     }
@@ -177,6 +177,11 @@ export class Renderer extends VelocityCompile {
       this.#macroDepth--
     }
   }
+}
+
+/** The source text of a macro call, e.g. `#missing(1)`, rebuilt by velocityjs from the node. */
+function macroCallText(ast: VtlNode): string {
+  return Helper.getRefText(ast as unknown as Parameters<typeof Helper.getRefText>[0])
 }
 
 function checkSize(chars: number): void {

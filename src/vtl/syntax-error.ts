@@ -12,6 +12,9 @@ interface JisonErrorHash {
  * Turns an error thrown by velocityjs's jison parser into a {@link TemplateSyntaxError} with a 1-based
  * line and column. Parse errors carry their location; lexical errors (an unterminated string literal) only
  * carry the line and jison's excerpt, so the column is recovered by finding that excerpt in the source.
+ *
+ * @example
+ * toSyntaxError(jisonError, source) // TemplateSyntaxError at line 2, column 11
  */
 export function toSyntaxError(error: unknown, source: string): TemplateSyntaxError | undefined {
   const hash = (error as { hash?: JisonErrorHash } | null)?.hash

@@ -26,8 +26,8 @@ export const templateStats = { parses: 0 }
 const encoder = new TextEncoder()
 
 /**
- * Parses a mapping template once. `render` may then run any number of times, concurrently with other
- * templates; it never parses. Syntax errors surface here as `TemplateSyntaxError`.
+ * Parses a mapping template once. `render` may then run any number of times; it never parses. Syntax
+ * errors surface here as `TemplateSyntaxError`.
  *
  * After `render`, `context.requestOverride` and `context.responseOverride` (if present) hold what the
  * template assigned, as plain string maps and a numeric status. Other `$context` changes stay inside the

@@ -11,7 +11,6 @@ export interface NodePosition {
 /** A parsed node as velocityjs produces it. Only `type` is common to all; the rest depends on the type. */
 export interface VtlNode {
   type: string
-  id?: string
   pos?: NodePosition
   [field: string]: unknown
 }
@@ -53,6 +52,12 @@ export interface VelocityRuntime {
 
 export const VelocityCompile = Compile as unknown as new (asts: VtlItem[], config?: object) => VelocityRuntime
 
+/**
+ * Whether a parsed item is a node rather than text or a block.
+ *
+ * @example
+ * isNode(parse('$a')[0]) // true
+ */
 export function isNode(item: VtlItem | undefined): item is VtlNode {
   return typeof item === 'object' && item !== null && !Array.isArray(item)
 }
