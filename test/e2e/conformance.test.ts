@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startGateway, type RunningGateway } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
 import { startBackends, type Backends } from './conformance/backends'
-import { matchCase, type Expected } from './conformance/match'
+import { matchCase, type Expected, type HeaderExpectation } from './conformance/match'
 import { defaultHarnessValues, fillTokens, toOpenApi, type CaseApi, type CaseMethod, type HarnessValues } from './conformance/to-openapi'
 
 /**
@@ -58,7 +58,7 @@ const runtimeStripped = { response: ['te'], backend: ['trailer', 'upgrade'] }
 
 function waiveRuntimeLimits(expected: Expected): { expected: Expected; waived: string[] } {
   const waived: string[] = []
-  const keep = (headers: Record<string, unknown> | undefined, names: string[], where: string) =>
+  const keep = (headers: Record<string, HeaderExpectation> | undefined, names: string[], where: string) =>
     headers &&
     Object.fromEntries(
       Object.entries(headers).filter(([name]) => {
