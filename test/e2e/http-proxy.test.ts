@@ -198,6 +198,21 @@ describe('http_proxy', () => {
     expect(declared.headers['x-amzn-errortype']).toBe('RequestTooLargeException')
   })
 
+  it('refuses a chunked body that grows past 10 MB with 413', async () => {
+    const { request } = await import('node:http')
+    const status = await new Promise<number>((resolve, reject) => {
+      const r = request({ host: '127.0.0.1', port: gateway.port, path: '/dev/upload', method: 'POST', agent: false }, (res) => {
+        res.resume()
+        resolve(res.statusCode!)
+      })
+      r.on('error', (e) => (/EPIPE|ECONNRESET/.test(String(e)) ? undefined : reject(e)))
+      const chunk = Buffer.alloc(MB, 2)
+      for (let i = 0; i < 11; i++) r.write(chunk)
+      r.end()
+    })
+    expect(status).toBe(413)
+  })
+
   it('answers 504 Endpoint request timed out past timeoutInMillis', async () => {
     const res = await rawRequest(gateway.url, { path: '/dev/slow' })
     expect(res.status).toBe(504)
