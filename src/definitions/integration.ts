@@ -86,8 +86,8 @@ function checkTemplates(templates: Record<string, string | null> | undefined, at
     try {
       compileTemplate(source)
     } catch (e) {
-      const where = e instanceof TemplateSyntaxError ? `line ${e.line}, column ${e.column}: ` : ''
-      report([...at, mediaType], `template syntax error: ${where}${(e as Error).message}`)
+      const message = e instanceof TemplateSyntaxError ? `line ${e.line}, column ${e.column}: ${e.detail}` : (e as Error).message
+      report([...at, mediaType], `template syntax error: ${message}`)
     }
   }
 }

@@ -8,7 +8,7 @@ import { integrationRequestHeaders } from './request-headers'
 import { maxPayloadBytes, readRequestText } from './body-limit'
 import { fetchWithTimeout } from './fetch-with-timeout'
 import { selectRequestTemplate } from './request-template'
-import { templateFor } from './templates'
+import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
 import { integrationResponse } from './integration-response'
 
@@ -26,7 +26,7 @@ export async function http(inv: Invocation): Promise<Response> {
   Object.assign(context, newOverrides())
 
   const selected = selectRequestTemplate(integration, inv.request.headers.get('content-type'))
-  const body = selected === 'passthrough' ? clientBody : templateFor(selected.template).render(templateInput(inv, clientBody))
+  const body = selected === 'passthrough' ? clientBody : renderTemplate(selected.template, templateInput(inv, clientBody), 'request')
   const contentType = selected === 'passthrough' ? inv.request.headers.get('content-type') : selected.key
 
   const override = (context.requestOverride ?? {}) as RequestOverride

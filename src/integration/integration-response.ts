@@ -6,7 +6,7 @@ import { contextOf } from '../context'
 import { evaluateJsonPath } from '../vtl'
 import { selectIntegrationResponse } from './selection-pattern'
 import { selectResponseTemplate } from './request-template'
-import { templateFor } from './templates'
+import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
 import { resolveRequestSource } from './mapping-sources'
 
@@ -31,7 +31,7 @@ export function integrationResponse(inv: Invocation, integration: Integration, r
   if (!selected) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
 
   const chosen = selectResponseTemplate(selected.responseTemplates, inv.request.headers.get('accept'))
-  const body = chosen ? templateFor(chosen.template).render(templateInput(inv, result.body)) : result.body
+  const body = chosen ? renderTemplate(chosen.template, templateInput(inv, result.body), 'response') : result.body
 
   const headers = gatewayHeaders(inv.requestId, inv.extendedRequestId)
   headers.set('content-type', chosen?.key ?? 'application/json')

@@ -3,7 +3,7 @@ import { contextOf } from '../context'
 import { newOverrides } from '../vtl'
 import { readRequestText } from './body-limit'
 import { selectRequestTemplate } from './request-template'
-import { templateFor } from './templates'
+import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
 import { integrationResponse } from './integration-response'
 
@@ -20,7 +20,7 @@ export async function mock(inv: Invocation): Promise<Response> {
   let statusCode = '200'
   const selected = selectRequestTemplate(integration, inv.request.headers.get('content-type'))
   if (selected !== 'passthrough') {
-    const rendered = templateFor(selected.template).render(templateInput(inv, body))
+    const rendered = renderTemplate(selected.template, templateInput(inv, body), 'request')
     statusCode = statusCodeOf(rendered) ?? statusCode
   }
   return integrationResponse(inv, integration, { selectionValue: statusCode, body: '' })

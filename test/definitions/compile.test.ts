@@ -114,6 +114,22 @@ ${proxy('http://b.example/items/{id}')}`))
     expect(messages(doc(paths)).join('\n')).toMatch(pattern)
   })
 
+  it('refuses a mapping template with a syntax error, naming the template and its line and column', () => {
+    const errors = messages(doc(`  /a:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: |
+            {"statusCode": 200}
+            #if($input.params('x') == 
+        responses: { default: { statusCode: '200' } }`))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(
+      /^routes\/api\.yaml: \$\.paths\["\/a"\]\.get\["x-amazon-apigateway-integration"\]\.requestTemplates\["application\/json"\]: template syntax error: line 2, column \d+: /,
+    )
+  })
+
   it('refuses an unknown gateway response type', () => {
     const errors = messages(doc(`  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock }`, `x-amazon-apigateway-gateway-responses:
   NOT_A_TYPE: { statusCode: '400' }`))
