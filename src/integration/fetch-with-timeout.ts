@@ -5,7 +5,7 @@ import { GatewayError } from '../gateway-responses/error'
  * the backend's response headers arrive (the body then streams). A timeout is AWS's 504
  * INTEGRATION_TIMEOUT; a refused or broken connection is INTEGRATION_FAILURE.
  */
-export async function fetchWithTimeout(url: URL, init: RequestInit, timeoutMs: number): Promise<Response> {
+export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   const controller = new AbortController()
   let timedOut = false
   const timer = setTimeout(() => {

@@ -1,8 +1,8 @@
 import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { copyBackendHeaders, gatewayHeaders } from '../method-response/headers'
-import { backendUrl } from './uri'
-import { appendMappedQuery, integrationPathValues } from './request-parameters'
+import { backendUrl, withQuery } from './uri'
+import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
 import { limitRequestBody, readRequestBytes } from './body-limit'
 import { fetchWithTimeout } from './fetch-with-timeout'
@@ -13,11 +13,9 @@ import { fetchWithTimeout } from './fetch-with-timeout'
  */
 export async function httpProxy(inv: Invocation): Promise<Response> {
   const integration = inv.method!.integration
-  const url = backendUrl(integration, inv.stage.variables, integrationPathValues(inv, integration))
   // The client's query string follows the URI's own, then mapped parameters.
-  const clientQuery = inv.url.search
-  if (clientQuery.length > 1) url.search = url.search ? `${url.search}&${clientQuery.slice(1)}` : clientQuery
-  appendMappedQuery(url, inv, integration)
+  const base = backendUrl(integration, inv.stage.variables, integrationPathValues(inv, integration))
+  const url = withQuery(withQuery(base, inv.url.search.slice(1)), mappedQuery(inv, integration))
 
   const headers = integrationRequestHeaders(inv, integration, true)
   if (inv.api.endpointType === 'EDGE') {

@@ -2,8 +2,8 @@ import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { contextOf } from '../context'
 import { newOverrides } from '../vtl'
-import { backendUrl } from './uri'
-import { appendMappedQuery, integrationPathValues } from './request-parameters'
+import { backendUrl, withQuery } from './uri'
+import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
 import { maxPayloadBytes, readRequestText } from './body-limit'
 import { fetchWithTimeout } from './fetch-with-timeout'
@@ -32,12 +32,11 @@ export async function http(inv: Invocation): Promise<Response> {
   const override = (context.requestOverride ?? {}) as RequestOverride
   const pathValues = integrationPathValues(inv, integration, clientBody)
   for (const [name, value] of Object.entries(override.path ?? {})) if (value != null) pathValues[name] = encodeURIComponent(String(value))
-  const url = backendUrl(integration, inv.stage.variables, pathValues)
-  appendMappedQuery(url, inv, integration, clientBody)
+  const url = withQueryOverride(withQuery(backendUrl(integration, inv.stage.variables, pathValues), mappedQuery(inv, integration, clientBody)), override)
   const headers = integrationRequestHeaders(inv, integration, false, clientBody)
   if (!headers.has('accept')) headers.set('accept', 'application/json')
   if (!headers.has('user-agent')) headers.set('user-agent', `AmazonAPIGateway_${inv.api.id}`)
-  applyRequestOverride(url, headers, override)
+  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
 
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
   const sendBody = !bodyless.has(method)
@@ -60,10 +59,13 @@ interface RequestOverride {
   path?: Record<string, unknown>
 }
 
-/** `$context.requestOverride` replaces the mapped header and query values once the template has run. */
-function applyRequestOverride(url: URL, headers: Headers, override: RequestOverride) {
-  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
-  for (const [name, value] of Object.entries(override.querystring ?? {})) if (value != null) url.searchParams.set(name, String(value))
+/** `$context.requestOverride.querystring` replaces mapped query values once the template has run. */
+function withQueryOverride(url: string, override: RequestOverride): string {
+  const entries = Object.entries(override.querystring ?? {}).filter(([, v]) => v != null)
+  if (entries.length === 0) return url
+  const parsed = new URL(url)
+  for (const [name, value] of entries) parsed.searchParams.set(name, String(value))
+  return parsed.href
 }
 
 async function readLimited(res: Response): Promise<string> {

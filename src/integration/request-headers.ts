@@ -2,6 +2,7 @@ import type { Integration } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { resolveRequestSource } from './mapping-sources'
+import { requestPlan } from './request-plan'
 
 /** Client headers HTTP_PROXY does not forward (recorded against AWS), plus Host, which fetch sets. */
 const notForwarded = new Set([
@@ -34,12 +35,12 @@ const unmappable = new Set(['content-length', 'transfer-encoding'])
 /** Static mappings to these are dropped silently for HTTP integrations. */
 const silentlyDropped = new Set(['connection', 'expect', 'proxy-authenticate', 'te', 'via'])
 
-/** `Root=1-<epoch hex>-<24 hex>`, the X-Ray trace id AWS adds to integration requests. */
-export function newTraceId(now = Date.now()): string {
-  const random = crypto.getRandomValues(new Uint8Array(12))
-  let hex = ''
-  for (const b of random) hex += b.toString(16).padStart(2, '0')
-  return `Root=1-${Math.floor(now / 1000).toString(16)}-${hex}`
+/**
+ * `Root=1-<epoch hex>-<24 hex>`, the X-Ray trace id AWS adds to integration requests.
+ * Its random part comes from the request id (a random UUID), so no second draw is needed.
+ */
+export function traceIdFor(requestId: string, now: number): string {
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(8, 32)}`
 }
 
 /**
@@ -51,16 +52,13 @@ export function integrationRequestHeaders(inv: Invocation, integration: Integrat
   if (forwardClient) {
     for (const [name, value] of inv.request.headers) if (!notForwarded.has(name)) headers.append(name, value)
   }
-  for (const [target, source] of Object.entries(integration.requestParameters)) {
-    const m = /^integration\.request\.(?:multivalue)?header\.(.+)$/.exec(target)
-    if (!m) continue
-    const name = m[1].toLowerCase()
+  for (const { name, source } of requestPlan(integration).headers) {
     if (unmappable.has(name)) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
     if (silentlyDropped.has(name)) continue
     const value = resolveRequestSource(source, inv, body)
     if (value !== undefined) headers.set(name, value)
   }
   headers.set('x-amzn-apigateway-api-id', inv.api.id)
-  headers.set('x-amzn-trace-id', inv.request.headers.get('x-amzn-trace-id') ?? newTraceId(inv.startedAt))
+  headers.set('x-amzn-trace-id', inv.request.headers.get('x-amzn-trace-id') ?? traceIdFor(inv.requestId, inv.startedAt))
   return headers
 }

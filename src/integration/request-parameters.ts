@@ -1,9 +1,7 @@
 import type { Integration } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import { resolveRequestSource } from './mapping-sources'
-
-const pathTarget = /^integration\.request\.path\.(.+)$/
-const queryTarget = /^integration\.request\.(multivalue)?querystring\.(.+)$/
+import { requestPlan } from './request-plan'
 
 /**
  * Values for the URI's `{name}` placeholders. A client's own path parameter goes in as
@@ -12,9 +10,7 @@ const queryTarget = /^integration\.request\.(multivalue)?querystring\.(.+)$/
  */
 export function integrationPathValues(inv: Invocation, integration: Integration, body?: string): Record<string, string> {
   const values: Record<string, string> = {}
-  for (const [target, source] of Object.entries(integration.requestParameters)) {
-    const name = pathTarget.exec(target)?.[1]
-    if (!name) continue
+  for (const { name, source } of requestPlan(integration).paths) {
     const value = resolveRequestSource(source, inv, body)
     if (value === undefined) continue
     values[name] = source.startsWith('method.request.path.') ? value : encodeURIComponent(value)
@@ -22,15 +18,14 @@ export function integrationPathValues(inv: Invocation, integration: Integration,
   return values
 }
 
-/** Mapped query parameters are added after those already there (repeats are kept, as on AWS). */
-export function appendMappedQuery(url: URL, inv: Invocation, integration: Integration, body?: string) {
-  for (const [target, source] of Object.entries(integration.requestParameters)) {
-    const m = queryTarget.exec(target)
-    if (!m) continue
+/** Mapped query parameters as `a=1&b=2`; they are added after those already there (repeats kept, as on AWS). */
+export function mappedQuery(inv: Invocation, integration: Integration, body?: string): string {
+  let query = ''
+  for (const { name, source, multiValue } of requestPlan(integration).queries) {
     const value = resolveRequestSource(source, inv, body)
     if (value === undefined) continue
-    if (m[1] && source.startsWith('method.request.multivalue')) {
-      for (const v of value.split(',')) url.searchParams.append(m[2], v)
-    } else url.searchParams.append(m[2], value)
+    const values = multiValue && source.startsWith('method.request.multivalue') ? value.split(',') : [value]
+    for (const v of values) query += `${query ? '&' : ''}${encodeURIComponent(name)}=${encodeURIComponent(v)}`
   }
+  return query
 }
