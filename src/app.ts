@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { RouteTable } from './definitions/table'
 import type { Env } from './env'
 import { createPipeline } from './pipeline'
+import { adminApi } from './admin'
 
 /**
  * The Worker: Hono serves the gateway's own paths (`/_gateway/…`) and hands every other
@@ -12,6 +13,7 @@ export function createGateway(table: RouteTable) {
   const handle = createPipeline(table)
   const app = new Hono<{ Bindings: Env }>()
   app.get('/_gateway/health', (c) => c.json({ status: 'ok', apis: table.apis.map((a) => ({ id: a.id, stages: Object.keys(a.stages) })) }))
-  app.all('*', (c) => handle(c.req.raw))
+  app.route('/_gateway/admin', adminApi(table))
+  app.all('*', (c) => handle(c.req.raw, c.env, c.executionCtx))
   return app
 }

@@ -1,4 +1,5 @@
 import type { Api, Method, Stage } from './definitions/table'
+import type { Env } from './env'
 
 /**
  * One request's journey through the flow. It is the single source of `$context`:
@@ -19,6 +20,9 @@ export interface Invocation {
   extendedRequestId: string
   startedAt: number
   sourceIp: string
+  env: Env
+  /** For work after the response (waitUntil); absent in some unit tests. */
+  ctx?: ExecutionContext
   /** Built on first use: only templates, mappings and gateway responses need all of `$context`. */
   context?: Record<string, unknown>
 }

@@ -1,5 +1,6 @@
 import type { RouteTable } from './definitions/table'
 import type { Invocation } from './invocation'
+import type { Env } from './env'
 import { newRequestIds, sourceIpOf } from './invocation'
 import { createApiSelector } from './router/select-api'
 import { createResourceRouter } from './router/match'
@@ -21,7 +22,7 @@ export function createPipeline(table: RouteTable) {
   const selectApi = createApiSelector(table)
   const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
 
-  return async function handle(request: Request): Promise<Response> {
+  return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext): Promise<Response> {
     const startedAt = Date.now()
     const ids = newRequestIds()
     const failure: Failure = { ...ids }
@@ -48,6 +49,8 @@ export function createPipeline(table: RouteTable) {
         ...ids,
         startedAt,
         sourceIp: sourceIpOf(request),
+        env,
+        ctx,
       }
       failure.invocation = inv
       const match = routers.get(target.api)!.match(request.method, target.resourcePath)
