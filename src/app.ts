@@ -14,6 +14,6 @@ export function createGateway(table: RouteTable) {
   const app = new Hono<{ Bindings: Env }>()
   app.get('/_gateway/health', (c) => c.json({ status: 'ok', apis: table.apis.map((a) => ({ id: a.id, stages: Object.keys(a.stages) })) }))
   app.route('/_gateway/admin', adminApi(table))
-  app.all('*', (c) => handle(c.req.raw, c.env, c.executionCtx))
+  app.all('*', (c) => handle(c.req.raw, c.env, c.executionCtx as ExecutionContext))
   return app
 }
