@@ -1,4 +1,4 @@
-import type { RouteTable } from './definitions/table'
+import type { Api, RouteTable } from './definitions/table'
 import type { Invocation } from './invocation'
 import type { Env } from './env'
 import { newRequestIds, sourceIpOf } from './invocation'
@@ -32,11 +32,10 @@ export function createPipeline(table: RouteTable) {
       const target = selectApi(request.headers.get('host') ?? url.host, url.pathname)
       if (!target) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
       failure.api = target.api
-      const notFound = target.api.protocol === 'HTTP' ? new GatewayError('RESOURCE_NOT_FOUND') : new GatewayError('MISSING_AUTHENTICATION_TOKEN')
       if (!target.stage) {
         // A REST stage that does not exist is AWS's plain 403 Forbidden.
         throw target.api.protocol === 'HTTP'
-          ? notFound
+          ? notFound(target.api)
           : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
       }
       const inv: Invocation = {
@@ -54,7 +53,7 @@ export function createPipeline(table: RouteTable) {
       }
       failure.invocation = inv
       const match = routers.get(target.api)!.match(request.method, target.resourcePath)
-      if (!match) throw notFound
+      if (!match) throw notFound(target.api)
       inv.method = match.method
       inv.pathParameters = match.pathParameters
 
@@ -65,3 +64,6 @@ export function createPipeline(table: RouteTable) {
     }
   }
 }
+
+/** No route: REST answers 403 Missing Authentication Token, HTTP APIs 404 Not Found. */
+const notFound = (api: Api) => new GatewayError(api.protocol === 'HTTP' ? 'RESOURCE_NOT_FOUND' : 'MISSING_AUTHENTICATION_TOKEN')

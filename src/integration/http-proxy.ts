@@ -1,6 +1,6 @@
 import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
-import { copyBackendHeaders, gatewayHeaders } from '../method-response/headers'
+import { backendResponse } from '../method-response/headers'
 import { backendUrl, withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
@@ -39,9 +39,6 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
     if (exceeded()) throw new GatewayError('REQUEST_TOO_LARGE')
     throw e
   }
-  const out = gatewayHeaders(inv.requestId, inv.extendedRequestId)
-  copyBackendHeaders(upstream.headers, out)
-  if (!out.has('content-type')) out.set('content-type', 'application/json')
-  return new Response(upstream.body, { status: upstream.status, headers: out })
+  return backendResponse(upstream, inv.requestId, inv.extendedRequestId)
 }
 

@@ -40,7 +40,8 @@ const silentlyDropped = new Set(['connection', 'expect', 'proxy-authenticate', '
  * Its random part comes from the request id (a random UUID), so no second draw is needed.
  */
 export function traceIdFor(requestId: string, now: number): string {
-  return `Root=1-${Math.floor(now / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(8, 32)}`
+  // A UUID is 8-4-4-4-12 hex digits: the last 24 of them, without dashes.
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${requestId.slice(9, 13)}${requestId.slice(14, 18)}${requestId.slice(19, 23)}${requestId.slice(24)}`
 }
 
 /**

@@ -37,8 +37,17 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
   return { path, querystring, header }
 }
 
-/** Workers lower-case header names; templates commonly read them as sent (`Content-Type`). */
-const canonicalHeader = (name: string) => name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())
+const canonicalNames = new Map<string, string>()
+
+/** Workers lower-case header names; templates commonly read them as sent (`Content-Type`). Cached per name. */
+function canonicalHeader(name: string): string {
+  let out = canonicalNames.get(name)
+  if (out === undefined) {
+    out = name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())
+    if (canonicalNames.size < 1000) canonicalNames.set(name, out)
+  }
+  return out
+}
 
 /** Everything a mapping template sees for this invocation. */
 export function templateInput(inv: Invocation, body: string): TemplateInput {

@@ -26,7 +26,7 @@ export function gatewayHeaders(requestId: string, extendedRequestId: string): He
 }
 
 /** Backend response headers that come back renamed; Transfer-Encoding is dropped. */
-export const remappedResponseHeaders = new Set([
+const remappedNames = [
   'authorization',
   'connection',
   'content-length',
@@ -42,25 +42,35 @@ export const remappedResponseHeaders = new Set([
   'user-agent',
   'www-authenticate',
   'x-amzn-requestid',
-])
-
-const droppedResponseHeaders = new Set(['transfer-encoding', 'keep-alive', 'proxy-connection'])
-
-/**
- * Copies backend headers onto `into`, renaming the reserved ones as AWS does.
- * Content-Length stays known to the runtime through the streamed body, so it is not lost.
- */
-export function copyBackendHeaders(from: Headers, into: Headers) {
-  for (const [name, value] of from) {
-    if (droppedResponseHeaders.has(name)) continue
-    if (remappedResponseHeaders.has(name)) into.append(`x-amzn-Remapped-${canonical(name)}`, value)
-    else if (name === 'set-cookie') continue
-    else into.append(name, value)
-  }
-  // Headers iteration folds Set-Cookie; keep each cookie its own header.
-  for (const cookie of from.getSetCookie()) into.append('set-cookie', cookie)
-}
+]
 
 /** `content-length` → `Content-Length`; AWS shows the remapped names in this casing. */
 const canonical = (name: string) =>
   name === 'x-amzn-requestid' ? 'x-amzn-RequestId' : name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+
+/** Lower-case backend header name → the name it comes back under, built once. */
+export const remappedResponseHeaders = new Map(remappedNames.map((n) => [n, `x-amzn-Remapped-${canonical(n)}`]))
+
+const droppedResponseHeaders = new Set(['transfer-encoding', 'keep-alive', 'proxy-connection'])
+
+/**
+ * The backend's response as the gateway returns it: status and headers kept, reserved
+ * names renamed as AWS does, the gateway's own headers added. The runtime copies the
+ * headers natively; only the few renamed ones are touched from JS.
+ */
+export function backendResponse(upstream: Response, requestId: string, extendedRequestId: string): Response {
+  const response = new Response(upstream.body, upstream)
+  const headers = response.headers
+  for (const [name, value] of upstream.headers) {
+    const renamed = remappedResponseHeaders.get(name)
+    if (renamed !== undefined) {
+      headers.delete(name)
+      headers.append(renamed, value)
+    } else if (droppedResponseHeaders.has(name)) headers.delete(name)
+  }
+  headers.set('date', httpDate())
+  headers.set('x-amzn-RequestId', requestId)
+  headers.set('x-amz-apigw-id', extendedRequestId)
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+  return response
+}
