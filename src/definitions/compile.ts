@@ -5,6 +5,8 @@ import { parseDefinition } from './parse'
 import { parsePathTemplate, routeShape, type Segment } from './paths'
 import { compileIntegration } from './integration'
 import { isResponseType } from '../gateway-responses/catalogue'
+import { resourceId } from './ids'
+import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -25,15 +27,20 @@ const anyMethod = 'x-amazon-apigateway-any-method'
 export function compileDefinitions(files: SourceFile[]): { table: RouteTable; errors: DefinitionError[] } {
   const errors: DefinitionError[] = []
   const apis: Api[] = []
+  const planSources: PlanSource[] = []
   for (const { file, text } of files) {
     const parsed = parseDefinition(file, text)
     errors.push(...parsed.errors)
     if (parsed.errors.length > 0) continue
-    const api = compileDocument(file, parsed.value, (path, message) => errors.push({ file, path, message }))
-    if (api) apis.push(api)
+    const compiled = compileDocument(file, parsed.value, (path, message) => errors.push({ file, path, message }))
+    if (!compiled) continue
+    apis.push(compiled.api)
+    planSources.push(compiled.plans)
   }
-  checkApisApart(apis, (file, path, message) => errors.push({ file, path, message }))
-  return { table: { apis }, errors }
+  const report = (file: string, path: Path, message: string) => errors.push({ file, path, message })
+  checkApisApart(apis, report)
+  const { usagePlans, apiKeys } = compileUsagePlans(planSources, report)
+  return { table: { apis, usagePlans, apiKeys }, errors }
 }
 
 /** Like compileDefinitions, but throws one DefinitionsError listing every problem. */
@@ -43,7 +50,7 @@ export function compileOrThrow(files: SourceFile[]): RouteTable {
   return table
 }
 
-function compileDocument(file: string, value: unknown, report: (path: Path, message: string) => void): Api | undefined {
+function compileDocument(file: string, value: unknown, report: (path: Path, message: string) => void): { api: Api; plans: PlanSource } | undefined {
   const protocol = (value as { 'x-gateway'?: { protocolType?: string } } | null)?.['x-gateway']?.protocolType
   if (typeof protocol === 'string' && protocol.toUpperCase() === 'WEBSOCKET') {
     report(['x-gateway', 'protocolType'], 'WebSocket APIs are not supported yet')
@@ -71,7 +78,7 @@ function compileDocument(file: string, value: unknown, report: (path: Path, mess
     }
   }
 
-  return {
+  const api: Api = {
     id: x.apiId ?? apiIdFromFile(file),
     title: doc.info?.title ?? apiIdFromFile(file),
     file,
@@ -82,19 +89,36 @@ function compileDocument(file: string, value: unknown, report: (path: Path, mess
     gatewayResponses,
     binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
     endpointType: x.endpointType ?? 'EDGE',
+    apiKeySource: doc['x-amazon-apigateway-api-key-source'] ?? 'HEADER',
   }
+  if (api.apiKeySource === 'AUTHORIZER') {
+    report(['x-amazon-apigateway-api-key-source'], 'AUTHORIZER needs a Lambda authorizer, which is not supported yet; use HEADER')
+  }
+  return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
 }
 
 /** `x-gateway.stages`, else the export's `servers[0]` basePath variable, else `$default` at the root. */
 function compileStages(doc: Document): Record<string, Stage> {
   const defined = doc['x-gateway']?.stages
   if (defined && Object.keys(defined).length > 0) {
-    return Object.fromEntries(Object.entries(defined).map(([name, s]) => [name, { name, variables: s.variables ?? {} }]))
+    return Object.fromEntries(
+      Object.entries(defined).map(([name, s]) => [
+        name,
+        {
+          name,
+          variables: s.variables ?? {},
+          throttle: compileStageThrottle(s.methodSettings),
+          throttlingFailOpen: s.throttlingFailOpen ?? false,
+          rateLimitHeaders: s.rateLimitHeaders ?? false,
+        },
+      ]),
+    )
   }
   const server = doc.servers?.[0]
   const fromServer = server?.variables?.basePath?.default ?? (server ? safePathname(server.url) : undefined)
-  const name = fromServer?.replace(/^\/+|\/+$/g, '')
-  return name && /^[A-Za-z0-9_-]+$/.test(name) ? { [name]: { name, variables: {} } } : { $default: { name: '$default', variables: {} } }
+  const cleaned = fromServer?.replace(/^\/+|\/+$/g, '')
+  const name = cleaned && /^[A-Za-z0-9_-]+$/.test(cleaned) ? cleaned : '$default'
+  return { [name]: { name, variables: {}, throttle: {}, throttlingFailOpen: false, rateLimitHeaders: false } }
 }
 
 function safePathname(url: string): string | undefined {
@@ -218,10 +242,3 @@ export const apiIdFromFile = (file: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '') || 'api'
-
-/** A stable 10-character id per resource path, like AWS's resource ids. */
-export function resourceId(path: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193)
-  return (h >>> 0).toString(36).padStart(7, '0') + path.length.toString(36).padStart(3, '0').slice(-3)
-}

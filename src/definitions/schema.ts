@@ -66,6 +66,15 @@ export const gatewayResponseSchema = z.looseObject({
   responseTemplates: stringMap.optional(),
 })
 
+const rate = z.number({ error: 'must be a number' }).min(0, 'must not be negative')
+const burst = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative')
+
+/** A `methodSettings` entry, keyed "*\/*" or "/resource/path/METHOD", as `aws apigateway get-stage` prints it. */
+export const methodSettingSchema = z.looseObject({
+  throttlingRateLimit: rate.optional(),
+  throttlingBurstLimit: burst.optional(),
+})
+
 export const stageSchema = z.looseObject({
   variables: z
     .record(
@@ -73,7 +82,45 @@ export const stageSchema = z.looseObject({
       z.string().max(512, 'stage variable values are at most 512 characters'),
     )
     .optional(),
+  methodSettings: z.record(z.string().regex(/^(\*\/\*|\/.*\/[A-Z*]+)$/, 'keys are "*/*" or "/resource/path/METHOD"'), methodSettingSchema).optional(),
+  /** When a throttle or key Durable Object fails: false (default) refuses with a 500, true serves. */
+  throttlingFailOpen: z.boolean().optional(),
+  /** Beyond AWS: IETF RateLimit-* and Retry-After headers on throttled keys. */
+  rateLimitHeaders: z.boolean().optional(),
 })
+
+const throttleSchema = z.strictObject({ rateLimit: rate, burstLimit: burst })
+
+export const usagePlanSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  apiStages: z
+    .array(
+      z.strictObject({
+        stage: z.string().min(1),
+        throttle: z.record(z.string().regex(/^\/.*\/[A-Z*]+$/, 'keys are "/resource/path/METHOD"'), throttleSchema).optional(),
+      }),
+    )
+    .min(1, 'a usage plan covers at least one stage'),
+  throttle: throttleSchema.optional(),
+  quota: z
+    .strictObject({
+      limit: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative'),
+      period: z.enum(['DAY', 'WEEK', 'MONTH'], { error: 'must be DAY, WEEK or MONTH' }),
+      offset: z.number().int().min(0).optional(),
+    })
+    .optional(),
+})
+
+export const apiKeySchema = z
+  .strictObject({
+    name: z.string().min(1),
+    value: z.string().min(20, 'API key values are at least 20 characters').optional(),
+    valueFrom: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must name an environment variable').optional(),
+    enabled: z.boolean().optional(),
+    usagePlans: z.array(z.string()).optional(),
+  })
+  .refine((k) => (k.value === undefined) !== (k.valueFrom === undefined), 'give exactly one of value and valueFrom')
 
 export const xGatewaySchema = z.looseObject({
   apiId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes').optional(),
@@ -81,6 +128,8 @@ export const xGatewaySchema = z.looseObject({
   endpointType: upperEnum(['EDGE', 'REGIONAL']).optional(),
   basePath: z.string().regex(/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/, 'must be a path such as /v1').optional(),
   stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]{1,128})$/, 'stage names are letters, digits, - and _'), stageSchema).optional(),
+  usagePlans: z.array(usagePlanSchema).optional(),
+  apiKeys: z.array(apiKeySchema).optional(),
 })
 
 export const documentSchema = z.looseObject({
@@ -92,6 +141,7 @@ export const documentSchema = z.looseObject({
   paths: z.record(z.string().startsWith('/', 'paths start with /'), z.record(z.string(), z.unknown())),
   'x-amazon-apigateway-gateway-responses': z.record(z.string(), gatewayResponseSchema).optional(),
   'x-amazon-apigateway-binary-media-types': z.array(z.string()).optional(),
+  'x-amazon-apigateway-api-key-source': upperEnum(['HEADER', 'AUTHORIZER']).optional(),
   'x-gateway': xGatewaySchema.optional(),
 })
 
@@ -99,3 +149,5 @@ export type Document = z.infer<typeof documentSchema>
 export type Operation = z.infer<typeof operationSchema>
 export type IntegrationDefinition = z.infer<typeof integrationSchema>
 export type XGateway = z.infer<typeof xGatewaySchema>
+export type UsagePlanDefinition = z.infer<typeof usagePlanSchema>
+export type ApiKeyDefinition = z.infer<typeof apiKeySchema>

@@ -55,9 +55,43 @@ export interface Resource {
   methods: Record<string, Method>
 }
 
+export interface Throttle {
+  /** Requests per second refilled into the bucket. */
+  rateLimit: number
+  /** Bucket size. */
+  burstLimit: number
+}
+
 export interface Stage {
   name: string
   variables: Record<string, string>
+  /** Stage throttling from `methodSettings`, keyed "*\/*" or "/resource/path/METHOD". */
+  throttle: Record<string, Throttle>
+  throttlingFailOpen: boolean
+  rateLimitHeaders: boolean
+}
+
+export interface Quota {
+  limit: number
+  period: 'DAY' | 'WEEK' | 'MONTH'
+  offset: number
+}
+
+export interface UsagePlan {
+  name: string
+  apiStages: { apiId: string; stage: string; throttle: Record<string, Throttle> }[]
+  throttle?: Throttle
+  quota?: Quota
+}
+
+export interface DefinedApiKey {
+  id: string
+  name: string
+  /** Literal value, or the environment variable that holds it. */
+  value?: string
+  valueFrom?: string
+  enabled: boolean
+  usagePlans: string[]
 }
 
 export interface GatewayResponseOverride {
@@ -80,8 +114,11 @@ export interface Api {
   binaryMediaTypes: string[]
   /** EDGE (AWS's default) adds X-Forwarded-For as CloudFront would; REGIONAL does not. */
   endpointType: 'EDGE' | 'REGIONAL'
+  apiKeySource: 'HEADER' | 'AUTHORIZER'
 }
 
 export interface RouteTable {
   apis: Api[]
+  usagePlans: UsagePlan[]
+  apiKeys: DefinedApiKey[]
 }
