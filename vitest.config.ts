@@ -14,6 +14,8 @@ export default defineConfig({
         resolve: { alias: { '@gateway/table': table } },
         test: {
           name: 'workers',
+          // itty-durable's entry is CommonJS requiring ES modules; pre-bundle it as the build does.
+          deps: { optimizer: { ssr: { enabled: true, include: ['itty-durable'] } } },
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/node/**'],
         },

@@ -1,8 +1,11 @@
 /** Bindings the Worker receives (wrangler.toml, and the workerd config `gateway serve` writes). */
 export interface Env {
-  THROTTLE?: DurableObjectNamespace
+  THROTTLE?: DurableObjectNamespace<import('./durable/throttle-bucket').ThrottleBucket>
+  API_KEYS?: DurableObjectNamespace<import('./durable/api-key-object').ApiKeyObject>
   CONNECTIONS?: DurableObjectNamespace
   CONTROL?: DurableObjectNamespace
   CACHE?: KVNamespace
   GATEWAY_ADMIN_TOKEN?: string
+  /** Environment variables named by `x-gateway.apiKeys[].valueFrom`. */
+  [name: string]: unknown
 }

@@ -2,4 +2,4 @@ import table from '@gateway/table'
 import { createGateway } from './app'
 
 export default createGateway(table)
-export { ThrottleBucket, WebSocketConnection, ControlPlane } from './durable'
+export { ThrottleBucket, ApiKeyObject, WebSocketConnection, ControlPlane } from './durable'

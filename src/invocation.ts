@@ -23,6 +23,8 @@ export interface Invocation {
   env: Env
   /** For work after the response (waitUntil); absent in some unit tests. */
   ctx?: ExecutionContext
+  /** Headers a step adds to the final response (e.g. RateLimit-*); most requests have none. */
+  responseHeaders?: Headers
   /** Built on first use: only templates, mappings and gateway responses need all of `$context`. */
   context?: Record<string, unknown>
 }

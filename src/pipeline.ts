@@ -7,7 +7,7 @@ import { createResourceRouter } from './router/match'
 import { GatewayError } from './gateway-responses/error'
 import { renderGatewayResponse, toGatewayError, type Failure } from './gateway-responses/render'
 import { checkRequestLimits } from './method-request/limits'
-import { methodRequest } from './method-request'
+import { createMethodRequest } from './method-request'
 import { integrations } from './integration'
 
 /**
@@ -21,6 +21,7 @@ import { integrations } from './integration'
 export function createPipeline(table: RouteTable) {
   const selectApi = createApiSelector(table)
   const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
+  const methodRequest = createMethodRequest(table)
 
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext): Promise<Response> {
     const startedAt = Date.now()
@@ -58,7 +59,9 @@ export function createPipeline(table: RouteTable) {
       inv.pathParameters = match.pathParameters
 
       await methodRequest(inv)
-      return await integrations[match.method.integration.type](inv)
+      const response = await integrations[match.method.integration.type](inv)
+      if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
+      return response
     } catch (e) {
       return renderGatewayResponse(toGatewayError(e), failure)
     }

@@ -30,10 +30,17 @@ export async function serve(options: ServeOptions): Promise<number> {
   try {
     await writeTableModule(table, join(work, 'table.js'))
     await bundleWorker(join(work, 'table.js'), join(work, 'worker.js'))
-    if (options.state) await mkdir(resolve(options.state), { recursive: true })
+    // SQLite-backed Durable Objects need a disk: --state keeps it, else it lives and dies with this process.
+    const storage = options.state ? resolve(options.state) : join(work, 'state')
+    await mkdir(storage, { recursive: true })
     await writeFile(
       join(work, 'config.capnp'),
-      workerdConfig({ address: `${options.host}:${options.port}`, storage: options.state ? resolve(options.state) : undefined }),
+      workerdConfig({
+        address: `${options.host}:${options.port}`,
+        storage,
+        // API keys whose value comes from the environment (`valueFrom`).
+        environment: table.apiKeys.flatMap((k) => (k.valueFrom ? [k.valueFrom] : [])),
+      }),
     )
     return await runWorkerd(work, options)
   } finally {

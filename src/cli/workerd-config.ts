@@ -1,7 +1,8 @@
 /** Must match wrangler.toml, so `wrangler dev`, `wrangler deploy` and `gateway serve` run the same Worker. */
 export const compatibilityDate = '2026-04-20'
-export const durableObjectClasses = ['ThrottleBucket', 'WebSocketConnection', 'ControlPlane'] as const
+export const durableObjectClasses = ['ApiKeyObject', 'ThrottleBucket', 'WebSocketConnection', 'ControlPlane'] as const
 export const durableObjectBindings: Record<string, (typeof durableObjectClasses)[number]> = {
+  API_KEYS: 'ApiKeyObject',
   THROTTLE: 'ThrottleBucket',
   CONNECTIONS: 'WebSocketConnection',
   CONTROL: 'ControlPlane',
@@ -13,14 +14,11 @@ export const environmentBindings = ['GATEWAY_ADMIN_TOKEN']
  * The workerd configuration (capnp text) for the self-hosted production bundle.
  * Outbound fetches may reach private and loopback addresses, so backends on 127.0.0.1 work.
  */
-export function workerdConfig(options: { address: string; storage?: string }): string {
-  const storage = options.storage
-    ? `(localDisk = "do-storage")`
-    : `(inMemory = void)`
-  const diskService = options.storage ? `\n    (name = "do-storage", disk = (path = ${JSON.stringify(options.storage)}, writable = true)),` : ''
+export function workerdConfig(options: { address: string; storage: string; environment?: string[] }): string {
+  const diskService = `\n    (name = "do-storage", disk = (path = ${JSON.stringify(options.storage)}, writable = true)),`
   const bindings = [
     ...Object.entries(durableObjectBindings).map(([name, cls]) => `(name = "${name}", durableObjectNamespace = "${cls}")`),
-    ...environmentBindings.map((name) => `(name = "${name}", fromEnvironment = "${name}")`),
+    ...[...new Set([...environmentBindings, ...(options.environment ?? [])])].map((name) => `(name = "${name}", fromEnvironment = "${name}")`),
   ]
   const namespaces = durableObjectClasses.map((cls) => `(className = "${cls}", uniqueKey = "edge-api-gateway-${cls}", enableSql = true)`)
   return `using Workerd = import "/workerd/workerd.capnp";
@@ -42,7 +40,7 @@ const gateway :Workerd.Worker = (
   durableObjectNamespaces = [
     ${namespaces.join(',\n    ')}
   ],
-  durableObjectStorage = ${storage},
+  durableObjectStorage = (localDisk = "do-storage"),
   globalOutbound = "network",
 );
 `

@@ -49,6 +49,7 @@ export function renderGatewayResponse(error: GatewayError, at: Failure): Respons
     const value = at.invocation ? resolveStaticSource(source, at.invocation) : staticLiteral(source)
     if (value !== undefined) headers.set(name, value)
   }
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) headers.set(name, value)
   return new Response(body, { status, headers })
 }
 

@@ -1,11 +1,19 @@
+import type { RouteTable } from '../definitions/table'
 import type { Invocation } from '../invocation'
-import { GatewayError } from '../gateway-responses/error'
+import { createPlanIndex } from './usage-plans'
+import { checkAccountThrottle, checkStageThrottle } from './throttle'
+import { checkApiKey } from './api-key'
 
 /**
- * Method request: what AWS checks before the integration (../shared/spec §0, steps 2–5).
- * Usage plans are not built yet, so a method that requires an API key fails closed with
- * AWS's 403 Forbidden rather than serving without the key check.
+ * Method request: what AWS checks before the integration (../shared/spec §0, steps 2–5):
+ * throttling, then the API key and its usage plan.
+ * @example const methodRequest = createMethodRequest(table); await methodRequest(inv)
  */
-export async function methodRequest(inv: Invocation): Promise<void> {
-  if (inv.method!.apiKeyRequired) throw new GatewayError('INVALID_API_KEY')
+export function createMethodRequest(table: RouteTable) {
+  const plans = createPlanIndex(table)
+  return async function methodRequest(inv: Invocation): Promise<void> {
+    checkAccountThrottle()
+    await checkStageThrottle(inv)
+    if (inv.method!.apiKeyRequired) await checkApiKey(inv, plans)
+  }
 }

@@ -144,14 +144,14 @@ export function toOpenApi(api: CaseApi, values: HarnessValues, title = values.ap
   }
   if (api.usagePlan) {
     const { apiStages, ...limits } = api.usagePlan
-    gateway.usagePlans = [{ name: 'plan', apiStages: (apiStages ?? [api.stage]).map((s) => ({ stage: s })), ...limits }]
+    gateway.usagePlans = [{ name: `${values.apiId}-plan`, apiStages: (apiStages ?? [api.stage]).map((s) => ({ stage: s })), ...limits }]
   }
   if (api.apiKeys) {
     gateway.apiKeys = api.apiKeys.map((k) => ({
-      name: k.name,
+      name: `${values.apiId}-${k.name}`,
       value: fillTokens(k.value, values),
       enabled: k.enabled ?? true,
-      usagePlans: k.inUsagePlan && api.usagePlan ? ['plan'] : [],
+      usagePlans: k.inUsagePlan && api.usagePlan ? [`${values.apiId}-plan`] : [],
     }))
   }
   doc['x-gateway'] = gateway

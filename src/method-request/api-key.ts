@@ -1,0 +1,50 @@
+import type { Invocation } from '../invocation'
+import type { AdmitResult } from '../durable/api-key-object'
+import type { PlanIndex } from './usage-plans'
+import { GatewayError } from '../gateway-responses/error'
+import { contextOf } from '../context'
+import { keyObject } from '../durable/control-plane'
+import { guardDurableCall } from './fail-mode'
+
+/**
+ * API key and usage plan (../shared/spec §0 step 4, §6): the `x-api-key` header must name an
+ * enabled key on a plan for this stage, within the plan's rate, burst and quota. The whole
+ * decision is one call to the key's own Durable Object.
+ */
+export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<void> {
+  const value = inv.request.headers.get('x-api-key')
+  if (!value) throw new GatewayError('INVALID_API_KEY')
+  const method = inv.method!
+  const result = await guardDurableCall(
+    inv,
+    async () =>
+      // RPC types flatten the union; the object returns an AdmitResult.
+      (await keyObject(inv.env, value).admit({
+        now: Date.now(),
+        plans: plans.plansFor(inv.api.id, inv.stage, method),
+        seed: plans.definedKey(value, inv.env),
+      })) as unknown as AdmitResult,
+  )
+  if (!result) return // failed open
+
+  if (!result.ok) {
+    if (result.reason === 'INVALID_API_KEY') throw new GatewayError('INVALID_API_KEY')
+    throw new GatewayError(result.reason, { headers: rateLimitHeaders(inv, result, result.retryAfter) })
+  }
+  const identity = contextOf(inv).identity as Record<string, unknown>
+  identity.apiKey = value
+  identity.apiKeyId = result.keyId
+  const headers = rateLimitHeaders(inv, result)
+  if (headers) for (const [name, v] of Object.entries(headers)) (inv.responseHeaders ??= new Headers()).set(name, v)
+}
+
+/** Beyond AWS, when the stage enables it: the IETF draft's RateLimit-* fields, and Retry-After on 429. */
+function rateLimitHeaders(inv: Invocation, r: { limit?: number; remaining?: number; resetSeconds?: number }, retryAfter?: number) {
+  if (!inv.stage.rateLimitHeaders) return undefined
+  const headers: Record<string, string> = {}
+  if (retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, retryAfter))
+  if (r.limit !== undefined) headers['ratelimit-limit'] = String(r.limit)
+  if (r.remaining !== undefined) headers['ratelimit-remaining'] = String(Math.max(0, r.remaining))
+  if (r.resetSeconds !== undefined) headers['ratelimit-reset'] = String(r.resetSeconds)
+  return headers
+}

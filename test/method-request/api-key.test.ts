@@ -1,0 +1,159 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { compileOrThrow } from '../../src/definitions/compile'
+import { createPipeline } from '../../src/pipeline'
+import type { Env } from '../../src/env'
+
+const KEY = 'dev-key-0123456789abcdef'
+const LIMITED = 'limited-key-0123456789abcdef'
+const OFF = 'off-key-0123456789abcdef0'
+const ELSEWHERE = 'other-key-0123456789abcdef'
+
+const table = compileOrThrow([
+  {
+    file: 'routes/shop.yaml',
+    text: `openapi: 3.0.1
+components:
+  securitySchemes:
+    api_key: { type: apiKey, name: x-api-key, in: header }
+x-gateway:
+  stages:
+    dev: { rateLimitHeaders: true }
+    prod: {}
+  usagePlans:
+    - name: basic
+      apiStages: [{ stage: dev }]
+      throttle: { rateLimit: 1, burstLimit: 100 }
+    - name: tiny
+      apiStages: [{ stage: dev, throttle: { /items/GET: { rateLimit: 0.001, burstLimit: 2 } } }]
+      quota: { limit: 3, period: DAY }
+    - name: prod-only
+      apiStages: [{ stage: prod }]
+  apiKeys:
+    - { name: dev, value: ${KEY}, usagePlans: [basic] }
+    - { name: limited, value: ${LIMITED}, usagePlans: [tiny] }
+    - { name: off, value: ${OFF}, enabled: false, usagePlans: [basic] }
+    - { name: elsewhere, value: ${ELSEWHERE}, usagePlans: [prod-only] }
+paths:
+  /items:
+    get:
+      security: [{ api_key: [] }]
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses:
+          default:
+            statusCode: '200'
+            responseTemplates: { application/json: '{"key": "$context.identity.apiKey", "keyId": "$context.identity.apiKeyId"}' }
+  /open:
+    get:
+      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } }
+`,
+  },
+])
+const handle = createPipeline(table)
+const get = (path: string, key?: string) => handle(new Request(`http://gw${path}`, { headers: key ? { 'x-api-key': key } : {} }), env as Env)
+
+describe('API keys', () => {
+  it('admits a valid key on a plan for the stage and exposes it in $context.identity', async () => {
+    const res = await get('/dev/items', KEY)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ key: KEY, keyId: table.apiKeys[0].id })
+  })
+
+  it.each([
+    ['a missing key', undefined],
+    ['an unknown key', 'nobody-knows-this-key-at-all'],
+    ['a disabled key', OFF],
+    ['a key on no plan for this stage', ELSEWHERE],
+  ])('refuses %s with 403 Forbidden', async (_, key) => {
+    const res = await get('/dev/items', key)
+    expect(res.status).toBe(403)
+    expect(res.headers.get('x-amzn-ErrorType')).toBe('ForbiddenException')
+    expect(await res.json()).toEqual({ message: 'Forbidden' })
+  })
+
+  it('does not ask for a key on methods that do not require one', async () => {
+    expect((await get('/dev/open')).status).toBe(200)
+  })
+
+  it('throttles past the burst with 429 Too Many Requests, then the quota with 429 Limit Exceeded', async () => {
+    // Plan "tiny": method burst 2 (refill ~never), quota 3 a day.
+    expect((await get('/dev/items', LIMITED)).status).toBe(200)
+    const second = await get('/dev/items', LIMITED)
+    expect(second.status).toBe(200)
+    expect(second.headers.get('ratelimit-limit')).toBe('3')
+    expect(second.headers.get('ratelimit-remaining')).toBe('1')
+    const third = await get('/dev/items', LIMITED)
+    expect(third.status).toBe(429)
+    expect(third.headers.get('x-amzn-ErrorType')).toBe('TooManyRequestsException')
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await third.json()).toEqual({ message: 'Too Many Requests' })
+  })
+})
+
+describe('quotas', () => {
+  it('answers 429 Limit Exceeded once the period quota is used', async () => {
+    const t = compileOrThrow([
+      {
+        file: 'routes/q.yaml',
+        text: `openapi: 3.0.1
+components: { securitySchemes: { api_key: { type: apiKey, name: x-api-key, in: header } } }
+x-gateway:
+  apiId: quota-api
+  stages: { v1: {} }
+  usagePlans: [{ name: q2, apiStages: [{ stage: v1 }], quota: { limit: 2, period: MONTH } }]
+  apiKeys: [{ name: qk, value: quota-key-0123456789abcdef, usagePlans: [q2] }]
+paths:
+  /x:
+    get:
+      security: [{ api_key: [] }]
+      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } }
+`,
+      },
+    ])
+    const h = createPipeline(t)
+    const call = () => h(new Request('http://gw/v1/x', { headers: { 'x-api-key': 'quota-key-0123456789abcdef' } }), env as Env)
+    expect((await call()).status).toBe(200)
+    expect((await call()).status).toBe(200)
+    const over = await call()
+    expect(over.status).toBe(429)
+    expect(over.headers.get('x-amzn-ErrorType')).toBe('LimitExceededException')
+    expect(await over.json()).toEqual({ message: 'Limit Exceeded' })
+  })
+})
+
+describe('stage throttling', () => {
+  it('applies methodSettings limits per method, and fails closed when the object is missing', async () => {
+    const t = compileOrThrow([
+      {
+        file: 'routes/s.yaml',
+        text: `openapi: 3.0.1
+x-gateway:
+  apiId: stage-throttle
+  stages:
+    v1:
+      methodSettings:
+        '*/*': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 }
+        /b/GET: { throttlingRateLimit: 1000, throttlingBurstLimit: 1000 }
+paths:
+  /a:
+    get:
+      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } }
+  /b:
+    get:
+      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } }
+`,
+      },
+    ])
+    const h = createPipeline(t)
+    expect((await h(new Request('http://gw/v1/a'), env as Env)).status).toBe(200)
+    const throttled = await h(new Request('http://gw/v1/a'), env as Env)
+    expect(throttled.status).toBe(429)
+    expect(await throttled.json()).toEqual({ message: 'Too Many Requests' })
+    for (let i = 0; i < 5; i++) expect((await h(new Request('http://gw/v1/b'), env as Env)).status).toBe(200)
+    const broken = { ...env, THROTTLE: { idFromName: () => ({}), get: () => ({ take: () => Promise.reject(new Error('object down')) }) } }
+    const failed = await h(new Request('http://gw/v1/b'), broken as unknown as Env)
+    expect(failed.status).toBe(500)
+  })
+})
