@@ -1,4 +1,4 @@
-import type { Invocation } from './invocation'
+import { splitRequestUrl, type Invocation } from './invocation'
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -15,7 +15,7 @@ export function requestTime(epochMs: number): string {
  */
 export function contextOf(inv: Invocation): Record<string, unknown> {
   if (inv.context) return inv.context
-  const host = inv.request.headers.get('host') ?? inv.url.host
+  const host = inv.request.headers.get('host') ?? splitRequestUrl(inv.request.url).host
   const stagePrefix = inv.stage.name === '$default' ? '' : `/${inv.stage.name}`
   inv.context = {
     accountId: '000000000000',
@@ -35,6 +35,7 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
       cognitoIdentityPoolId: null,
       principalOrgId: null,
       sourceIp: inv.sourceIp,
+      ...(inv.apiKey ? { apiKey: inv.apiKey.value, apiKeyId: inv.apiKey.id } : {}),
       user: null,
       userAgent: inv.request.headers.get('user-agent'),
       userArn: null,

@@ -6,6 +6,8 @@ export interface Env {
   CONTROL?: DurableObjectNamespace
   CACHE?: KVNamespace
   GATEWAY_ADMIN_TOKEN?: string
+  /** `rate,burst` or `off`: the gateway-wide default throttle (AWS's 10,000 rps, burst 5,000). */
+  GATEWAY_ACCOUNT_THROTTLE?: string
   /** Environment variables named by `x-gateway.apiKeys[].valueFrom`. */
   [name: string]: unknown
 }

@@ -7,7 +7,10 @@ import type { Env } from './env'
  */
 export interface Invocation {
   request: Request
-  url: URL
+  /** The raw query string, without `?` (as received). */
+  search: string
+  /** Parsed on first use: most requests never read a single query parameter. */
+  query?: URLSearchParams
   api: Api
   stage: Stage
   /** Undefined until the router has matched a resource and method. */
@@ -20,6 +23,8 @@ export interface Invocation {
   extendedRequestId: string
   startedAt: number
   sourceIp: string
+  /** Set by the API key step: `$context.identity.apiKey` / `apiKeyId`. */
+  apiKey?: { value: string; id: string }
   env: Env
   /** For work after the response (waitUntil); absent in some unit tests. */
   ctx?: ExecutionContext
@@ -35,4 +40,23 @@ export const sourceIpOf = (request: Request) => request.headers.get('cf-connecti
 export function newRequestIds(): { requestId: string; extendedRequestId: string } {
   const bytes = crypto.getRandomValues(new Uint8Array(11))
   return { requestId: crypto.randomUUID(), extendedRequestId: btoa(String.fromCharCode(...bytes)) }
+}
+
+/** The request's query parameters (form-decoded, as AWS decodes them). */
+export const queryOf = (inv: Invocation) => (inv.query ??= new URLSearchParams(inv.search))
+
+/**
+ * Host, path and query of a request URL by string search: the runtime hands over an absolute
+ * URL, and a full URL parse per request is work the request path does not need.
+ */
+export function splitRequestUrl(url: string): { host: string; path: string; search: string } {
+  const hostStart = url.indexOf('://') + 3
+  let pathStart = url.indexOf('/', hostStart)
+  if (pathStart === -1) pathStart = url.length
+  const queryStart = url.indexOf('?', pathStart)
+  return {
+    host: url.slice(hostStart, pathStart),
+    path: queryStart === -1 ? url.slice(pathStart) || '/' : url.slice(pathStart, queryStart) || '/',
+    search: queryStart === -1 ? '' : url.slice(queryStart + 1),
+  }
 }

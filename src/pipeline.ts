@@ -1,7 +1,7 @@
 import type { Api, RouteTable } from './definitions/table'
 import type { Invocation } from './invocation'
 import type { Env } from './env'
-import { newRequestIds, sourceIpOf } from './invocation'
+import { newRequestIds, sourceIpOf, splitRequestUrl } from './invocation'
 import { createApiSelector } from './router/select-api'
 import { createResourceRouter } from './router/match'
 import { GatewayError } from './gateway-responses/error'
@@ -28,9 +28,9 @@ export function createPipeline(table: RouteTable) {
     const ids = newRequestIds()
     const failure: Failure = { ...ids }
     try {
-      const url = new URL(request.url)
-      checkRequestLimits(request, url.pathname)
-      const target = selectApi(request.headers.get('host') ?? url.host, url.pathname)
+      const url = splitRequestUrl(request.url)
+      checkRequestLimits(request, url.path)
+      const target = selectApi(request.headers.get('host') ?? url.host, url.path)
       if (!target) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
       failure.api = target.api
       if (!target.stage) {
@@ -41,7 +41,7 @@ export function createPipeline(table: RouteTable) {
       }
       const inv: Invocation = {
         request,
-        url,
+        search: url.search,
         api: target.api,
         stage: target.stage,
         resourcePath: target.resourcePath,

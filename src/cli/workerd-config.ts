@@ -8,7 +8,7 @@ export const durableObjectBindings: Record<string, (typeof durableObjectClasses)
   CONTROL: 'ControlPlane',
 }
 /** Secrets and settings read from the environment of `gateway serve`, never written to disk. */
-export const environmentBindings = ['GATEWAY_ADMIN_TOKEN']
+export const environmentBindings = ['GATEWAY_ADMIN_TOKEN', 'GATEWAY_ACCOUNT_THROTTLE']
 
 /**
  * The workerd configuration (capnp text) for the self-hosted production bundle.

@@ -3,6 +3,8 @@ import type { Quota, Throttle } from '../definitions/table'
 import { fullBucket, takeAll, type Bucket } from '../method-request/token-bucket'
 import { periodEnd, periodStart } from '../method-request/quota-period'
 
+const quotaFlushMs = 1000
+
 /** What the gateway knows about a key: from `x-gateway.apiKeys`, or written by the control plane. */
 export interface KeyRecord {
   id: string
@@ -48,17 +50,26 @@ export interface QuotaUsage {
  */
 export class ApiKeyObject extends DurableObject {
   private buckets = new Map<string, Bucket>()
-  private record: KeyRecord | null | undefined
+  /** undefined: no control-plane override (the definition applies); null: deleted. */
+  private override: KeyRecord | null | undefined
+  private quotas = new Map<string, { period: number; used: number }>()
+  private dirty = new Set<string>()
+  private flushing: ReturnType<typeof setTimeout> | undefined
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never)
-    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS record (k TEXT PRIMARY KEY, v TEXT NOT NULL)')
-    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS quota (plan TEXT PRIMARY KEY, period INTEGER NOT NULL, used INTEGER NOT NULL)')
+    // State is read once; afterwards every decision is synchronous and in memory.
+    ctx.blockConcurrencyWhile(async () => {
+      this.override = await ctx.storage.get<KeyRecord | null>('override')
+      for (const [key, value] of await ctx.storage.list<{ period: number; used: number }>({ prefix: 'quota:' })) {
+        this.quotas.set(key.slice('quota:'.length), value)
+      }
+    })
   }
 
   /** Decides one request. Buckets live in memory (a restarted object starts full, as a fresh AWS bucket does). */
   admit(request: AdmitRequest): AdmitResult {
-    const record = this.effectiveRecord(request.seed)
+    const record = this.override === undefined ? request.seed : this.override
     if (!record || !record.enabled) return { ok: false, reason: 'INVALID_API_KEY' }
     const plan = request.plans.find((p) => record.usagePlans.includes(p.name))
     if (!plan) return { ok: false, reason: 'INVALID_API_KEY' }
@@ -81,21 +92,23 @@ export class ApiKeyObject extends DurableObject {
       return { ok: false, reason: 'QUOTA_EXCEEDED', retryAfter: headline.resetSeconds ?? 0, ...headline, remaining: 0 }
     }
     if (quota && plan.quota) {
-      this.ctx.storage.sql.exec('INSERT OR REPLACE INTO quota (plan, period, used) VALUES (?, ?, ?)', plan.name, quota.period, quota.used + 1)
+      quota.used += 1
+      this.quotas.set(plan.name, quota)
+      this.persistSoon(plan.name)
     }
-    return { ok: true, keyId: record.id, plan: plan.name, ...headline, ...(quota ? { remaining: plan.quota!.limit - quota.used - 1 } : {}) }
+    return { ok: true, keyId: record.id, plan: plan.name, ...headline, ...(quota ? { remaining: plan.quota!.limit - quota.used } : {}) }
   }
 
   /** Written by the control plane: the key's record, or null once deleted. Takes effect on the next request. */
-  putRecord(record: KeyRecord | null) {
-    this.ctx.storage.sql.exec('INSERT OR REPLACE INTO record (k, v) VALUES (?, ?)', 'override', JSON.stringify(record))
-    this.record = record
+  async putRecord(record: KeyRecord | null) {
+    this.override = record
+    await this.ctx.storage.put('override', record)
   }
 
   /** Clears a control-plane override, so the definition's record applies again. */
-  clearRecord() {
-    this.ctx.storage.sql.exec('DELETE FROM record WHERE k = ?', 'override')
-    this.record = undefined
+  async clearRecord() {
+    this.override = undefined
+    await this.ctx.storage.delete('override')
   }
 
   /** Quota used and left in the current period of one plan. */
@@ -110,12 +123,19 @@ export class ApiKeyObject extends DurableObject {
     }
   }
 
-  private effectiveRecord(seed: KeyRecord | undefined): KeyRecord | null | undefined {
-    if (this.record === undefined) {
-      const row = this.ctx.storage.sql.exec<{ v: string }>('SELECT v FROM record WHERE k = ?', 'override').toArray()[0]
-      this.record = row ? (JSON.parse(row.v) as KeyRecord | null) : noOverride
-    }
-    return this.record === noOverride ? seed : this.record
+  /**
+   * Counts are decided in memory and written at most once a second: a disk commit per request
+   * would cap a key at the disk's commit rate. A crash can lose at most that last second of counts.
+   */
+  private persistSoon(plan: string) {
+    this.dirty.add(plan)
+    if (this.flushing) return
+    this.flushing = setTimeout(() => {
+      const entries = Object.fromEntries([...this.dirty].map((p) => [`quota:${p}`, this.quotas.get(p)]))
+      this.dirty.clear()
+      this.flushing = undefined
+      void this.ctx.storage.put(entries)
+    }, quotaFlushMs)
   }
 
   private bucket(name: string, limit: Throttle, now: number): Bucket {
@@ -124,12 +144,10 @@ export class ApiKeyObject extends DurableObject {
     return bucket
   }
 
+  /** This period's count for the plan (a new period starts from zero). */
   private quotaState(plan: string, quota: Quota, now: number): { period: number; used: number } {
     const period = periodStart(quota, now)
-    const row = this.ctx.storage.sql.exec<{ period: number; used: number }>('SELECT period, used FROM quota WHERE plan = ?', plan).toArray()[0]
-    return row && row.period === period ? row : { period, used: 0 }
+    const state = this.quotas.get(plan)
+    return state && state.period === period ? state : { period, used: 0 }
   }
 }
-
-/** Marks "loaded, and the control plane has no override for this key". */
-const noOverride = Object.freeze({ id: '', name: '', enabled: false, usagePlans: [] }) as KeyRecord

@@ -26,6 +26,11 @@ export class ControlPlane extends Base {
   keys: Record<string, StoredKey> = {}
   overrides: Record<string, KeyOverride> = {}
 
+  constructor(state: DurableObjectState, env: Env) {
+    // itty-durable inspects every binding; an unset environment variable arrives as null.
+    super(state, Object.fromEntries(Object.entries(env).filter(([, v]) => v !== null && v !== undefined)) as Env)
+  }
+
   async createKey(key: StoredKey): Promise<StoredKey> {
     if (Object.values(this.keys).some((k) => k.value === key.value)) throw conflict('an API key with this value exists')
     this.keys[key.id] = key

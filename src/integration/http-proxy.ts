@@ -15,7 +15,7 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
   const integration = inv.method!.integration
   // The client's query string follows the URI's own, then mapped parameters.
   const base = backendUrl(integration, inv.stage.variables, integrationPathValues(inv, integration))
-  const url = withQuery(withQuery(base, inv.url.search.slice(1)), mappedQuery(inv, integration))
+  const url = withQuery(withQuery(base, inv.search), mappedQuery(inv, integration))
 
   const headers = integrationRequestHeaders(inv, integration, true)
   if (inv.api.endpointType === 'EDGE') {

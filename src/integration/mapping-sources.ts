@@ -1,4 +1,4 @@
-import type { Invocation } from '../invocation'
+import { queryOf, type Invocation } from '../invocation'
 import { contextOf } from '../context'
 import { evaluateJsonPath } from '../vtl'
 
@@ -22,9 +22,9 @@ export function resolveRequestSource(source: string, inv: Invocation, body?: str
     case 'path':
       return inv.pathParameters[name]
     case 'querystring':
-      return lastOf(inv.url.searchParams.getAll(name))
+      return lastOf(queryOf(inv).getAll(name))
     case 'multivaluequerystring': {
-      const all = inv.url.searchParams.getAll(name)
+      const all = queryOf(inv).getAll(name)
       return all.length ? all.join(',') : undefined
     }
     case 'header':

@@ -1,4 +1,4 @@
-import type { Invocation } from '../invocation'
+import { queryOf, type Invocation } from '../invocation'
 import type { TemplateInput, TemplateParams } from '../vtl'
 import { contextOf } from '../context'
 
@@ -31,7 +31,7 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
   const path: Record<string, string> = {}
   for (const [k, v] of Object.entries(inv.pathParameters)) path[k] = decode(v)
   const querystring: Record<string, string> = {}
-  for (const [k, v] of inv.url.searchParams) querystring[k] = v
+  for (const [k, v] of queryOf(inv)) querystring[k] = v
   const header: Record<string, string> = {}
   for (const [k, v] of inv.request.headers) if (!invisibleHeaders.has(k)) header[canonicalHeader(k)] = v
   return { path, querystring, header }

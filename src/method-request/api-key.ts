@@ -2,7 +2,6 @@ import type { Invocation } from '../invocation'
 import type { AdmitResult } from '../durable/api-key-object'
 import type { PlanIndex } from './usage-plans'
 import { GatewayError } from '../gateway-responses/error'
-import { contextOf } from '../context'
 import { keyObject } from '../durable/control-plane'
 import { guardDurableCall } from './fail-mode'
 
@@ -31,9 +30,8 @@ export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<vo
     if (result.reason === 'INVALID_API_KEY') throw new GatewayError('INVALID_API_KEY')
     throw new GatewayError(result.reason, { headers: rateLimitHeaders(inv, result, result.retryAfter) })
   }
-  const identity = contextOf(inv).identity as Record<string, unknown>
-  identity.apiKey = value
-  identity.apiKeyId = result.keyId
+  // Read into $context.identity when a template or mapping asks for it.
+  inv.apiKey = { value, id: result.keyId }
   const headers = rateLimitHeaders(inv, result)
   if (headers) for (const [name, v] of Object.entries(headers)) (inv.responseHeaders ??= new Headers()).set(name, v)
 }

@@ -12,7 +12,7 @@ import { checkApiKey } from './api-key'
 export function createMethodRequest(table: RouteTable) {
   const plans = createPlanIndex(table)
   return async function methodRequest(inv: Invocation): Promise<void> {
-    checkAccountThrottle()
+    checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE)
     await checkStageThrottle(inv)
     if (inv.method!.apiKeyRequired) await checkApiKey(inv, plans)
   }

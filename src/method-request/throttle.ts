@@ -26,9 +26,30 @@ export async function checkStageThrottle(inv: Invocation): Promise<void> {
 
 // AWS's account-level default, kept per isolate: a single global object would cap the whole
 // gateway at one object's throughput, so this is a per-location safety net, not an exact limit.
-const isolateBucket: Bucket = fullBucket(accountThrottle, Date.now())
+let isolateLimit: { setting: unknown; limit: Throttle | null } | undefined
+let isolateBucket: Bucket | undefined
 
-/** The gateway-wide default (10,000 rps, burst 5,000) as a per-isolate token bucket. */
-export function checkAccountThrottle() {
-  if (!takeAll([[isolateBucket, accountThrottle]], Date.now()).ok) throw new GatewayError('THROTTLED')
+/**
+ * The gateway-wide default (AWS's 10,000 rps, burst 5,000) as a per-isolate token bucket.
+ * `GATEWAY_ACCOUNT_THROTTLE="rate,burst"` changes it, `off` removes it — as an AWS account
+ * raises its limit by a quota request.
+ */
+export function checkAccountThrottle(setting: unknown) {
+  if (isolateLimit === undefined || isolateLimit.setting !== setting) {
+    isolateLimit = { setting, limit: parseAccountThrottle(setting) }
+    isolateBucket = isolateLimit.limit ? fullBucket(isolateLimit.limit, Date.now()) : undefined
+  }
+  const limit = isolateLimit.limit
+  if (isolateBucket && limit && !takeAll([[isolateBucket, limit]], Date.now()).ok) throw new GatewayError('THROTTLED')
+}
+
+function parseAccountThrottle(setting: unknown): Throttle | null {
+  if (typeof setting !== 'string' || setting.trim() === '') return accountThrottle
+  if (setting.trim() === 'off') return null
+  const [rate, burst] = setting.split(',').map(Number)
+  if (!(rate >= 0) || !(burst >= 0)) {
+    console.error(`GATEWAY_ACCOUNT_THROTTLE must be "rate,burst" or "off", not "${setting}"; using AWS's default`)
+    return accountThrottle
+  }
+  return { rateLimit: rate, burstLimit: burst }
 }
