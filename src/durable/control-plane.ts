@@ -74,8 +74,21 @@ export class ControlPlane extends Base {
   }
 }
 
-/** The object that holds one key's record, buckets and quotas; named by the key value. */
-export const keyObject = (env: Env, value: string) => env.API_KEYS!.get(env.API_KEYS!.idFromName(`key:${value}`))
+const keyIds = new Map<string, DurableObjectId>()
+
+/**
+ * The object that holds one key's record, buckets and quotas; named by the key value.
+ * Ids are plain values, so the isolate keeps them (deriving one hashes the name each time).
+ */
+export function keyObject(env: Env, value: string) {
+  const ns = env.API_KEYS!
+  let id = keyIds.get(value)
+  if (!id) {
+    if (keyIds.size >= 10_000) keyIds.clear()
+    keyIds.set(value, (id = ns.idFromName(`key:${value}`)))
+  }
+  return ns.get(id)
+}
 
 const recordOf = (k: StoredKey): KeyRecord => ({ id: k.id, name: k.name, enabled: k.enabled, usagePlans: k.usagePlans })
 
