@@ -5,7 +5,8 @@ import { newOverrides } from '../vtl'
 import { backendUrl, withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
-import { maxPayloadBytes, readRequestText } from './body-limit'
+import { maxPayloadBytes, readRequestBytes } from './body-limit'
+import { convert, isBinary, textOf, type Payload } from './content-handling'
 import { fetchWithTimeout } from './fetch-with-timeout'
 import { selectRequestTemplate } from './request-template'
 import { renderTemplate } from './templates'
@@ -21,13 +22,16 @@ const bodyless = new Set(['GET', 'HEAD'])
  */
 export async function http(inv: Invocation): Promise<Response> {
   const integration = inv.method!.integration
-  const clientBody = await readRequestText(inv.request)
+  const clientContentType = inv.request.headers.get('content-type')
+  const received: Payload = { bytes: new Uint8Array(await readRequestBytes(inv.request)), binary: isBinary(clientContentType, inv.api.binaryMediaTypes) }
+  const converted = convert(received, integration.contentHandling)
+  const clientBody = textOf(converted)
   const context = contextOf(inv)
   Object.assign(context, newOverrides())
 
-  const selected = selectRequestTemplate(integration, inv.request.headers.get('content-type'))
-  const body = selected === 'passthrough' ? clientBody : renderTemplate(selected.template, templateInput(inv, clientBody), 'request')
-  const contentType = selected === 'passthrough' ? inv.request.headers.get('content-type') : selected.key
+  const selected = selectRequestTemplate(integration, clientContentType)
+  const payload = selected === 'passthrough' ? converted.bytes : encoder.encode(renderTemplate(selected.template, templateInput(inv, clientBody), 'request'))
+  const contentType = selected === 'passthrough' ? clientContentType : selected.key
 
   const override = (context.requestOverride ?? {}) as RequestOverride
   const pathValues = integrationPathValues(inv, integration, clientBody)
@@ -41,13 +45,17 @@ export async function http(inv: Invocation): Promise<Response> {
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
   const sendBody = !bodyless.has(method)
   // AWS sends only its own headers and the mapped ones; a Content-Type only with a payload.
-  if (sendBody && body.length > 0 && contentType && !headers.has('content-type')) headers.set('content-type', contentType)
+  if (sendBody && payload.length > 0 && contentType && !headers.has('content-type')) headers.set('content-type', contentType)
 
   // Bytes, not a string: fetch would add its own `Content-Type: text/plain` to a string body.
-  const payload = sendBody ? new TextEncoder().encode(body) : null
-  const upstream = await fetchWithTimeout(url, { method, headers, body: payload, redirect: 'manual' }, integration.timeoutInMillis)
-  const text = await readLimited(upstream)
-  const response = integrationResponse(inv, integration, { selectionValue: String(upstream.status), body: text, headers: upstream.headers })
+  const upstream = await fetchWithTimeout(url, { method, headers, body: sendBody ? payload : null, redirect: 'manual' }, integration.timeoutInMillis)
+  const bytes = await readLimited(upstream)
+  const response = integrationResponse(inv, integration, {
+    selectionValue: String(upstream.status),
+    body: utf8.decode(bytes),
+    payload: { bytes, binary: isBinary(upstream.headers.get('content-type'), inv.api.binaryMediaTypes) },
+    headers: upstream.headers,
+  })
   // Unlike MOCK and HTTP_PROXY, AWS returns the trace id on HTTP integration responses.
   response.headers.set('x-amzn-trace-id', headers.get('x-amzn-trace-id')!)
   return response
@@ -68,8 +76,11 @@ function withQueryOverride(url: string, override: RequestOverride): string {
   return parsed.href
 }
 
-async function readLimited(res: Response): Promise<string> {
+async function readLimited(res: Response): Promise<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? 0)
   if (declared > maxPayloadBytes) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
-  return res.text()
+  return new Uint8Array(await res.arrayBuffer())
 }
+
+const encoder = new TextEncoder()
+const utf8 = new TextDecoder()

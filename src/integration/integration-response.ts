@@ -9,11 +9,15 @@ import { selectResponseTemplate } from './request-template'
 import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
 import { resolveRequestSource } from './mapping-sources'
+import { convertResponse, firstAccepted, isBinary, textOf, type Payload } from './content-handling'
 
 export interface IntegrationResult {
   /** What selection patterns match: the status code (HTTP, MOCK) or a Lambda error message. */
   selectionValue: string
+  /** The integration's body as text, for templates and mappings. */
   body: string
+  /** The same body as bytes, where it may be binary (HTTP integrations). */
+  payload?: Payload
   headers?: Headers
 }
 
@@ -30,11 +34,22 @@ export function integrationResponse(inv: Invocation, integration: Integration, r
   const selected = selectIntegrationResponse(integration.responses, result.selectionValue)
   if (!selected) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
 
-  const chosen = selectResponseTemplate(selected.responseTemplates, inv.request.headers.get('accept'))
-  const body = chosen ? renderTemplate(chosen.template, templateInput(inv, result.body), 'response') : result.body
-
+  const accept = inv.request.headers.get('accept')
+  const types = inv.api.binaryMediaTypes
+  const converted = result.payload && convertResponse(result.payload, selected.contentHandling, isBinary(firstAccepted(accept), types), types.length > 0)
   const headers = gatewayHeaders(inv.requestId, inv.extendedRequestId)
-  headers.set('content-type', chosen?.key ?? 'application/json')
+
+  let body: string | Uint8Array
+  if (converted?.binary) {
+    // A binary method response passes through; templates apply to text only.
+    body = converted.bytes
+    headers.set('content-type', result.headers?.get('content-type') ?? firstAccepted(accept) ?? 'application/octet-stream')
+  } else {
+    const text = converted ? textOf(converted) : result.body
+    const chosen = selectResponseTemplate(selected.responseTemplates, accept)
+    body = chosen ? renderTemplate(chosen.template, templateInput(inv, text), 'response') : text
+    headers.set('content-type', chosen?.key ?? 'application/json')
+  }
   mapResponseParameters(selected, inv, result, headers)
 
   const override = (contextOf(inv).responseOverride ?? {}) as ResponseOverride
