@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startGateway, type RunningGateway } from './helpers/gateway'
-import { startBackend, type Backend } from './helpers/backend'
+import type { RunningGateway } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
-import { routesDir } from './helpers/routes'
+import { serveWithBackend, type Fixture } from './helpers/fixture'
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 255])
+let fixture: Fixture
 let gateway: RunningGateway
-let backend: Backend
-let routes: { remove(): Promise<void> }
 
 const api = (port: number) => `openapi: 3.0.1
 info: { title: orders, version: '1' }
@@ -62,7 +60,7 @@ paths:
 `
 
 beforeAll(async () => {
-  backend = await startBackend({
+  fixture = await serveWithBackend((port) => ({ 'orders.yaml': api(port) }), {
     '/store/missing': (_req, res) => {
       res.statusCode = 404
       res.end('{"message":"nope"}')
@@ -80,18 +78,12 @@ beforeAll(async () => {
       res.end(JSON.stringify({ bytes: [...body] }))
     },
   })
-  const r = await routesDir({ 'orders.yaml': api(backend.port) })
-  routes = r
-  gateway = await startGateway(r.dir)
+  gateway = fixture.gateway
 }, 90_000)
 
-afterAll(async () => {
-  await gateway?.stop()
-  await backend?.close()
-  await routes?.remove()
-})
+afterAll(() => fixture?.stop())
 
-const last = () => backend.received[backend.received.length - 1]
+const last = () => fixture.last()
 const order = JSON.stringify({ items: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 1 }] })
 
 describe('http integration', () => {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startGateway, type RunningGateway } from './helpers/gateway'
-import { startBackend, type Backend } from './helpers/backend'
+import type { RunningGateway } from './helpers/gateway'
+import type { Backend } from './helpers/backend'
 import { rawRequest } from './helpers/http'
-import { routesDir } from './helpers/routes'
+import { serveWithBackend, type Fixture } from './helpers/fixture'
 
 const MB = 1024 * 1024
 
-let backend: Backend
+let fixture: Fixture
 let gateway: RunningGateway
-let routes: { remove(): Promise<void> }
+let backend: Backend
 let releaseStream: () => void = () => {}
 const streamReleased = new Promise<void>((r) => (releaseStream = r))
 let uploadSeenEarly: () => void = () => {}
@@ -58,7 +58,7 @@ paths:
 `
 
 beforeAll(async () => {
-  backend = await startBackend({
+  fixture = await serveWithBackend((port) => ({ 'shop.yaml': api(port) }), {
     '/slow': async (_req, res) => {
       await new Promise((r) => setTimeout(r, 3000))
       res.end('late')
@@ -90,18 +90,12 @@ beforeAll(async () => {
       },
     },
   })
-  const r = await routesDir({ 'shop.yaml': api(backend.port) })
-  routes = r
-  gateway = await startGateway(r.dir)
+  ;({ gateway, backend } = fixture)
 }, 90_000)
 
-afterAll(async () => {
-  await gateway?.stop()
-  await backend?.close()
-  await routes?.remove()
-})
+afterAll(() => fixture?.stop())
 
-const last = () => backend.received[backend.received.length - 1]
+const last = () => fixture.last()
 
 describe('http_proxy', () => {
   it('forwards to the backend with path parameters, stage variables, query and mapped parameters', async () => {

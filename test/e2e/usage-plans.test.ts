@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startGateway, type RunningGateway } from './helpers/gateway'
-import { startBackend, type Backend } from './helpers/backend'
+import type { RunningGateway } from './helpers/gateway'
+import type { Backend } from './helpers/backend'
 import { rawRequest } from './helpers/http'
-import { routesDir } from './helpers/routes'
+import { serveWithBackend, type Fixture } from './helpers/fixture'
 
 const ADMIN = 'e2e-admin-token'
 const ENV_KEY = 'partner-key-from-env-0123456789'
+let fixture: Fixture
 let gateway: RunningGateway
 let backend: Backend
-let routes: { remove(): Promise<void> }
 
 const api = (port: number) => `openapi: 3.0.1
 info: { title: metered, version: '1' }
@@ -39,17 +39,11 @@ paths:
 `
 
 beforeAll(async () => {
-  backend = await startBackend()
-  const r = await routesDir({ 'metered.yaml': api(backend.port) })
-  routes = r
-  gateway = await startGateway(r.dir, { env: { GATEWAY_ADMIN_TOKEN: ADMIN, PARTNER_KEY: ENV_KEY } })
+  fixture = await serveWithBackend((port) => ({ 'metered.yaml': api(port) }), {}, { GATEWAY_ADMIN_TOKEN: ADMIN, PARTNER_KEY: ENV_KEY })
+  ;({ gateway, backend } = fixture)
 }, 90_000)
 
-afterAll(async () => {
-  await gateway?.stop()
-  await backend?.close()
-  await routes?.remove()
-})
+afterAll(() => fixture?.stop())
 
 const admin = async (method: string, path: string, body?: unknown) => {
   const res = await rawRequest(gateway.url, {
