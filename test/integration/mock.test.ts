@@ -88,6 +88,46 @@ describe('mock integration', () => {
   })
 })
 
+describe('mapping templates that break limits', () => {
+  const handle = gateway(`  /runaway:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses:
+          default:
+            statusCode: '200'
+            responseTemplates:
+              application/json: '#foreach($i in [1..5000])x#end'
+  /huge:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses:
+          default:
+            statusCode: '200'
+            responseTemplates:
+              application/json: '#set($s = "${'x'.repeat(100)}")${'#set($s = "$s$s")'.repeat(17)}$s'
+  /fine:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: { default: { statusCode: '200', responseTemplates: { application/json: '{"ok": true}' } } }`)
+
+  it.each([['a #foreach past 1,000 iterations', '/dev/runaway'], ['output over 10 MB', '/dev/huge']])(
+    'stops %s with a 500, and keeps serving',
+    async (_, path) => {
+      const res = await handle(new Request(`http://gw${path}`))
+      expect(res.status).toBe(500)
+      expect(await res.json()).toEqual({ message: 'Internal server error' })
+      const next = await handle(new Request('http://gw/dev/fine'))
+      expect(await next.json()).toEqual({ ok: true })
+    },
+  )
+})
+
 describe('HTTP APIs', () => {
   it('answer an unmatched route with 404 Not Found', async () => {
     const handle = createPipeline(
