@@ -9,6 +9,7 @@ import { renderGatewayResponse, toGatewayError, type Failure } from './gateway-r
 import { checkRequestLimits } from './method-request/limits'
 import { createMethodRequest } from './method-request'
 import { integrations } from './integration'
+import { createCacheStep } from './cache'
 
 /**
  * The request flow AWS documents, compiled once from the route table:
@@ -22,6 +23,7 @@ export function createPipeline(table: RouteTable) {
   const selectApi = createApiSelector(table)
   const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
   const methodRequest = createMethodRequest(table)
+  const cache = createCacheStep(table)
 
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext): Promise<Response> {
     const startedAt = Date.now()
@@ -59,7 +61,8 @@ export function createPipeline(table: RouteTable) {
       inv.pathParameters = match.pathParameters
 
       await methodRequest(inv)
-      const response = await integrations[match.method.integration.type](inv)
+      // The stage cache answers hits itself; misses reach the integration.
+      const response = await cache(inv, integrations[match.method.integration.type])
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
       return response
     } catch (e) {

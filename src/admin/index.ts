@@ -4,6 +4,7 @@ import type { Env } from '../env'
 import { requireAdmin } from './auth'
 import { apiKeysApi } from './apikeys'
 import { usagePlansApi } from './usage-plans'
+import { stageCacheApi } from './cache'
 import { createPlanIndex } from '../method-request/usage-plans'
 
 /**
@@ -24,5 +25,6 @@ export function adminApi(table: RouteTable) {
   const plans = createPlanIndex(table)
   admin.route('/apikeys', apiKeysApi(table, plans))
   admin.route('/usageplans', usagePlansApi(table, plans))
+  admin.route('/stages', stageCacheApi(table))
   return admin
 }

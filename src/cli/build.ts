@@ -7,7 +7,8 @@ import { loadDefinitionFiles } from './load'
 
 /** Compiles `dir`; prints every error as `file: json.path: reason` and returns undefined when any. */
 export async function compileDir(dir: string): Promise<RouteTable | undefined> {
-  const { table, errors } = compileDefinitions(await loadDefinitionFiles(dir))
+  const { table, errors, warnings } = compileDefinitions(await loadDefinitionFiles(dir))
+  for (const w of warnings) console.error(`warning: ${formatError(w)}`)
   for (const e of errors) console.error(formatError(e))
   if (errors.length > 0) {
     console.error(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${dir}`)

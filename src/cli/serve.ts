@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { compileDir, writeTableModule } from './build'
-import { workerdConfig } from './workerd-config'
+import { cacheStoreModule, workerdConfig } from './workerd-config'
 
 export interface ServeOptions {
   routes: string
@@ -30,6 +30,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   try {
     await writeTableModule(table, join(work, 'table.js'))
     await bundleWorker(join(work, 'table.js'), join(work, 'worker.js'))
+    await bundleCacheStore(join(work, cacheStoreModule))
     // SQLite-backed Durable Objects need a disk: --state keeps it, else it lives and dies with this process.
     const storage = options.state ? resolve(options.state) : join(work, 'state')
     await mkdir(storage, { recursive: true })
@@ -61,6 +62,20 @@ export async function bundleWorker(tableModule: string, outfile: string) {
     mainFields: ['browser', 'module', 'main'],
     external: ['cloudflare:*', 'node:*'],
     alias: { '@gateway/table': tableModule },
+    logLevel: 'warning',
+  })
+}
+
+/** Bundles the self-hosted Workers KV service that holds cached responses (src/cache/self-hosted-kv.ts). */
+export async function bundleCacheStore(outfile: string) {
+  await build({
+    entryPoints: [join(root, 'src/cache/self-hosted-kv.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['cloudflare:*', 'node:*'],
     logLevel: 'warning',
   })
 }

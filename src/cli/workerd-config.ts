@@ -7,6 +7,9 @@ export const durableObjectBindings: Record<string, (typeof durableObjectClasses)
   CONNECTIONS: 'WebSocketConnection',
   CONTROL: 'ControlPlane',
 }
+/** The self-hosted Workers KV service behind the `CACHE` binding (src/cache/self-hosted-kv.ts). */
+export const cacheStoreModule = 'kv.js'
+
 /** Secrets and settings read from the environment of `gateway serve`, never written to disk. */
 export const environmentBindings = ['GATEWAY_ADMIN_TOKEN', 'GATEWAY_ACCOUNT_THROTTLE']
 
@@ -19,6 +22,8 @@ export function workerdConfig(options: { address: string; storage: string; envir
   const bindings = [
     ...Object.entries(durableObjectBindings).map(([name, cls]) => `(name = "${name}", durableObjectNamespace = "${cls}")`),
     ...[...new Set([...environmentBindings, ...(options.environment ?? [])])].map((name) => `(name = "${name}", fromEnvironment = "${name}")`),
+    // Workers KV: plain workerd has no store of its own, so the binding talks to ours.
+    `(name = "CACHE", kvNamespace = "cache-kv")`,
   ]
   const namespaces = durableObjectClasses.map((cls) => `(className = "${cls}", uniqueKey = "edge-api-gateway-${cls}", enableSql = true)`)
   return `using Workerd = import "/workerd/workerd.capnp";
@@ -27,6 +32,7 @@ const config :Workerd.Config = (
   services = [
     (name = "gateway", worker = .gateway),
     (name = "network", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),${diskService}
+    (name = "cache-kv", worker = .cacheKv),
   ],
   sockets = [ (name = "http", address = ${JSON.stringify(options.address)}, http = (), service = "gateway") ],
 );
@@ -42,6 +48,14 @@ const gateway :Workerd.Worker = (
   ],
   durableObjectStorage = (localDisk = "do-storage"),
   globalOutbound = "network",
+);
+
+const cacheKv :Workerd.Worker = (
+  modules = [ (name = "${cacheStoreModule}", esModule = embed "${cacheStoreModule}") ],
+  compatibilityDate = "${compatibilityDate}",
+  bindings = [ (name = "STORE", durableObjectNamespace = "KvStore") ],
+  durableObjectNamespaces = [ (className = "KvStore", uniqueKey = "edge-api-gateway-cache-kv", enableSql = true) ],
+  durableObjectStorage = (localDisk = "do-storage"),
 );
 `
 }

@@ -7,6 +7,7 @@ import { compileIntegration } from './integration'
 import { isResponseType } from '../gateway-responses/catalogue'
 import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
+import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } from './cache-settings'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -24,15 +25,22 @@ const anyMethod = 'x-amazon-apigateway-any-method'
  * @example
  * const { table, errors } = compileDefinitions([{ file: 'routes/pets.yaml', text }])
  */
-export function compileDefinitions(files: SourceFile[]): { table: RouteTable; errors: DefinitionError[] } {
+export function compileDefinitions(files: SourceFile[]): { table: RouteTable; errors: DefinitionError[]; warnings: DefinitionError[] } {
   const errors: DefinitionError[] = []
+  // Valid but probably not what the author meant (printed by `validate`, never fatal).
+  const warnings: DefinitionError[] = []
   const apis: Api[] = []
   const planSources: PlanSource[] = []
   for (const { file, text } of files) {
     const parsed = parseDefinition(file, text)
     errors.push(...parsed.errors)
     if (parsed.errors.length > 0) continue
-    const compiled = compileDocument(file, parsed.value, (path, message) => errors.push({ file, path, message }))
+    const compiled = compileDocument(
+      file,
+      parsed.value,
+      (path, message) => errors.push({ file, path, message }),
+      (path, message) => warnings.push({ file, path, message }),
+    )
     if (!compiled) continue
     apis.push(compiled.api)
     planSources.push(compiled.plans)
@@ -40,7 +48,7 @@ export function compileDefinitions(files: SourceFile[]): { table: RouteTable; er
   const report = (file: string, path: Path, message: string) => errors.push({ file, path, message })
   checkApisApart(apis, report)
   const { usagePlans, apiKeys } = compileUsagePlans(planSources, report)
-  return { table: { apis, usagePlans, apiKeys }, errors }
+  return { table: { apis, usagePlans, apiKeys }, errors, warnings }
 }
 
 /** Like compileDefinitions, but throws one DefinitionsError listing every problem. */
@@ -50,7 +58,12 @@ export function compileOrThrow(files: SourceFile[]): RouteTable {
   return table
 }
 
-function compileDocument(file: string, value: unknown, report: (path: Path, message: string) => void): { api: Api; plans: PlanSource } | undefined {
+function compileDocument(
+  file: string,
+  value: unknown,
+  report: (path: Path, message: string) => void,
+  warn: (path: Path, message: string) => void = () => {},
+): { api: Api; plans: PlanSource } | undefined {
   const protocol = (value as { 'x-gateway'?: { protocolType?: string } } | null)?.['x-gateway']?.protocolType
   if (typeof protocol === 'string' && protocol.toUpperCase() === 'WEBSOCKET') {
     report(['x-gateway', 'protocolType'], 'WebSocket APIs are not supported yet')
@@ -94,6 +107,7 @@ function compileDocument(file: string, value: unknown, report: (path: Path, mess
   if (api.apiKeySource === 'AUTHORIZER') {
     report(['x-amazon-apigateway-api-key-source'], 'AUTHORIZER needs a Lambda authorizer, which is not supported yet; use HEADER')
   }
+  checkCacheSettings(doc, api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
 }
 
@@ -107,9 +121,10 @@ function compileStages(doc: Document): Record<string, Stage> {
         {
           name,
           variables: s.variables ?? {},
-          throttle: compileStageThrottle(s.methodSettings),
+          throttle: compileStageThrottle(normalizeMethodSettingKeys(s.methodSettings)),
           throttlingFailOpen: s.throttlingFailOpen ?? false,
           rateLimitHeaders: s.rateLimitHeaders ?? false,
+          ...(s.cacheClusterEnabled ? { cache: compileStageCache(s) } : {}),
         },
       ]),
     )

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { kvValueLimitBytes } from '../cache/settings'
 
 /**
  * The definition format: OpenAPI 3 with AWS's `x-amazon-apigateway-*` extensions as
@@ -73,6 +74,16 @@ const burst = z.number({ error: 'must be a number' }).int('must be a whole numbe
 export const methodSettingSchema = z.looseObject({
   throttlingRateLimit: rate.optional(),
   throttlingBurstLimit: burst.optional(),
+  cachingEnabled: z.boolean().optional(),
+  cacheTtlInSeconds: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(3600, 'must be at most 3600 (one hour)')
+    .optional(),
+  cacheDataEncrypted: z.boolean().optional(),
+  requireAuthorizationForCacheControl: z.boolean().optional(),
+  unauthorizedCacheControlHeaderStrategy: upperEnum(['FAIL_WITH_403', 'SUCCEED_WITH_RESPONSE_HEADER', 'SUCCEED_WITHOUT_RESPONSE_HEADER']).optional(),
 })
 
 export const stageSchema = z.looseObject({
@@ -82,11 +93,35 @@ export const stageSchema = z.looseObject({
       z.string().max(512, 'stage variable values are at most 512 characters'),
     )
     .optional(),
-  methodSettings: z.record(z.string().regex(/^(\*\/\*|\/.*\/[A-Z*]+)$/, 'keys are "*/*" or "/resource/path/METHOD"'), methodSettingSchema).optional(),
+  // AWS's API spells the slashes of the resource path `~1` ("~1pets~1{id}/GET"); both forms are accepted.
+  methodSettings: z.record(z.string().regex(/^(\*\/\*|\/.*\/[A-Z*]+|~1.*\/[A-Z*]+)$/, 'keys are "*/*" or "/resource/path/METHOD"'), methodSettingSchema).optional(),
   /** When a throttle or key Durable Object fails: false (default) refuses with a 500, true serves. */
   throttlingFailOpen: z.boolean().optional(),
   /** Beyond AWS: IETF RateLimit-* and Retry-After headers on throttled keys. */
   rateLimitHeaders: z.boolean().optional(),
+  /** The stage cache; `methodSettings` turn caching on per method. */
+  cacheClusterEnabled: z.boolean().optional(),
+  /** Beyond AWS: `X-Cache: Hit|Miss` on cached methods. */
+  cacheStatusHeader: z.boolean().optional(),
+  /** Beyond AWS: the statuses stored (default 2XX only; AWS stores any). */
+  cacheStatusCodes: z
+    .array(z.string().regex(/^[1-5](XX|\d\d)$/i, 'must be a status code ("404") or a class ("2XX")'))
+    .min(1, 'list at least one status code or class')
+    .optional(),
+  /** Beyond AWS: the largest entry stored, in bytes (AWS: 1 MB). */
+  cacheMaxEntryBytes: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(kvValueLimitBytes, `must be at most ${kvValueLimitBytes} (Workers KV's value limit)`)
+    .optional(),
+  /** Beyond AWS: seconds an isolate serves a hot entry from memory before reading KV again (0: every hit reads KV). */
+  cacheMemoryTtlInSeconds: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(3600, 'must be at most 3600')
+    .optional(),
 })
 
 const throttleSchema = z.strictObject({ rateLimit: rate, burstLimit: burst })

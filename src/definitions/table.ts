@@ -69,6 +69,31 @@ export interface Stage {
   throttle: Record<string, Throttle>
   throttlingFailOpen: boolean
   rateLimitHeaders: boolean
+  /** The stage cache (`cacheClusterEnabled: true`); absent when the stage has none. */
+  cache?: StageCache
+}
+
+export type CacheControlStrategy = 'FAIL_WITH_403' | 'SUCCEED_WITH_RESPONSE_HEADER' | 'SUCCEED_WITHOUT_RESPONSE_HEADER'
+
+/** The caching fields of one `methodSettings` entry, as written (unset fields inherit). */
+export interface MethodCacheSetting {
+  cachingEnabled?: boolean
+  cacheTtlInSeconds?: number
+  requireAuthorizationForCacheControl?: boolean
+  unauthorizedCacheControlHeaderStrategy?: CacheControlStrategy
+}
+
+export interface StageCache {
+  /** Keyed "*\/*", "/resource/path/*" or "/resource/path/METHOD" (`~1` already unescaped). */
+  methodSettings: Record<string, MethodCacheSetting>
+  /** Beyond AWS: `X-Cache: Hit|Miss` on cached methods. */
+  statusHeader: boolean
+  /** Which integration statuses are stored: exact codes ("404") or classes ("2XX"). */
+  statusCodes: string[]
+  /** Largest entry stored (status, headers and body), in bytes. */
+  maxEntryBytes: number
+  /** Beyond AWS: how long an isolate may serve a hot entry from memory before asking KV again. */
+  memoryTtlSeconds: number
 }
 
 export interface Quota {

@@ -3,7 +3,16 @@
  * Latency, IntegrationLatency, CacheHitCount, CacheMissCount), per API, stage and method.
  * Recording is a map update: no I/O on the request path; sinks read a snapshot.
  */
-export type MetricName = 'Count' | '4XXError' | '5XXError' | 'Latency' | 'IntegrationLatency' | 'CacheHitCount' | 'CacheMissCount'
+export type MetricName =
+  | 'Count'
+  | '4XXError'
+  | '5XXError'
+  | 'Latency'
+  | 'IntegrationLatency'
+  | 'CacheHitCount'
+  | 'CacheMissCount'
+  /** Beyond AWS: cache store reads or writes that failed (the request itself was served). */
+  | 'CacheErrorCount'
 
 export interface MetricDimensions {
   apiId: string
