@@ -54,6 +54,7 @@ export class ApiKeyObject extends DurableObject {
   private override: KeyRecord | null | undefined
   private quotas = new Map<string, { period: number; used: number }>()
   private dirty = new Set<string>()
+  private terms = new Map<string, Omit<AdmitRequest, 'now'>>()
   private flushing: ReturnType<typeof setTimeout> | undefined
 
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -65,6 +66,20 @@ export class ApiKeyObject extends DurableObject {
         this.quotas.set(key.slice('quota:'.length), value)
       }
     })
+  }
+
+  /**
+   * Decides one request whose plans and key definition come as JSON text: the gateway sends the
+   * same text for every request of a method, so it is parsed once here and the call carries one
+   * string instead of an object graph.
+   */
+  admitTerms(now: number, terms: string): AdmitResult {
+    let parsed = this.terms.get(terms)
+    if (!parsed) {
+      if (this.terms.size >= 64) this.terms.clear()
+      this.terms.set(terms, (parsed = JSON.parse(terms) as Omit<AdmitRequest, 'now'>))
+    }
+    return this.admit({ ...parsed, now })
   }
 
   /** Decides one request. Buckets live in memory (a restarted object starts full, as a fresh AWS bucket does). */

@@ -18,11 +18,7 @@ export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<vo
     inv,
     async () =>
       // RPC types flatten the union; the object returns an AdmitResult.
-      (await keyObject(inv.env, value).admit({
-        now: Date.now(),
-        plans: plans.plansFor(inv.api.id, inv.stage, method),
-        seed: plans.definedKey(value, inv.env),
-      })) as unknown as AdmitResult,
+      (await keyObject(inv.env, value).admitTerms(Date.now(), plans.termsFor(inv.api.id, inv.stage, method, value, inv.env))) as unknown as AdmitResult,
   )
   if (!result) return // failed open
 

@@ -16,6 +16,7 @@ export function createPlanIndex(table: RouteTable) {
   }
   const perMethod = new WeakMap<Method, Map<string, PlanLimits[]>>()
   let keysByValue: Map<string, DefinedApiKey> | undefined
+  const terms = new WeakMap<Method, Map<string, string>>()
 
   return {
     /** The plans that cover this method of this stage, with any per-method throttle. */
@@ -38,6 +39,20 @@ export function createPlanIndex(table: RouteTable) {
         byStageName.set(stage.name, limits)
       }
       return limits
+    },
+
+    /** The plans of this method and the key's definition as one JSON text, kept per stage and key. */
+    termsFor(apiId: string, stage: Stage, method: Method, value: string, env: Env): string {
+      let byKey = terms.get(method)
+      if (!byKey) terms.set(method, (byKey = new Map()))
+      const cacheKey = `${stage.name}\u0000${value}`
+      let text = byKey.get(cacheKey)
+      if (text === undefined) {
+        if (byKey.size >= 10_000) byKey.clear()
+        text = JSON.stringify({ plans: this.plansFor(apiId, stage, method), seed: this.definedKey(value, env) })
+        byKey.set(cacheKey, text)
+      }
+      return text
     },
 
     /** The defined key with this value; `valueFrom` keys are read from the environment once. */
