@@ -50,9 +50,16 @@ export async function serve(options: ServeOptions): Promise<number> {
 }
 
 /** Bundles src/index.ts with the given route table into one ES module for workerd. */
-export async function bundleWorker(tableModule: string, outfile: string) {
+export const bundleWorker = (tableModule: string, outfile: string) =>
+  bundleForWorkerd('src/index.ts', outfile, { '@gateway/table': tableModule })
+
+/** Bundles the self-hosted Workers KV service that holds cached responses (src/cache/self-hosted-kv.ts). */
+export const bundleCacheStore = (outfile: string) => bundleForWorkerd('src/cache/self-hosted-kv.ts', outfile)
+
+/** One ES module for workerd, resolving packages as wrangler does (workerd, worker, browser). */
+async function bundleForWorkerd(entry: string, outfile: string, alias: Record<string, string> = {}) {
   await build({
-    entryPoints: [join(root, 'src/index.ts')],
+    entryPoints: [join(root, entry)],
     outfile,
     bundle: true,
     format: 'esm',
@@ -61,21 +68,7 @@ export async function bundleWorker(tableModule: string, outfile: string) {
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['browser', 'module', 'main'],
     external: ['cloudflare:*', 'node:*'],
-    alias: { '@gateway/table': tableModule },
-    logLevel: 'warning',
-  })
-}
-
-/** Bundles the self-hosted Workers KV service that holds cached responses (src/cache/self-hosted-kv.ts). */
-export async function bundleCacheStore(outfile: string) {
-  await build({
-    entryPoints: [join(root, 'src/cache/self-hosted-kv.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    external: ['cloudflare:*', 'node:*'],
+    alias,
     logLevel: 'warning',
   })
 }
