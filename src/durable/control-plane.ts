@@ -1,6 +1,7 @@
 import { createDurable } from 'itty-durable'
 import type { Env } from '../env'
 import type { KeyRecord } from './api-key-object'
+import { objectNamed } from './object-ids'
 
 /** An API key created through the admin API (definition keys live in the route table). */
 export interface StoredKey extends KeyRecord {
@@ -74,21 +75,8 @@ export class ControlPlane extends Base {
   }
 }
 
-const keyIds = new Map<string, DurableObjectId>()
-
-/**
- * The object that holds one key's record, buckets and quotas; named by the key value.
- * Ids are plain values, so the isolate keeps them (deriving one hashes the name each time).
- */
-export function keyObject(env: Env, value: string) {
-  const ns = env.API_KEYS!
-  let id = keyIds.get(value)
-  if (!id) {
-    if (keyIds.size >= 10_000) keyIds.clear()
-    keyIds.set(value, (id = ns.idFromName(`key:${value}`)))
-  }
-  return ns.get(id)
-}
+/** The object that holds one key's record, buckets and quotas; named by the key value. */
+export const keyObject = (env: Env, value: string) => objectNamed(env.API_KEYS!, `key:${value}`)
 
 const recordOf = (k: StoredKey): KeyRecord => ({ id: k.id, name: k.name, enabled: k.enabled, usagePlans: k.usagePlans })
 

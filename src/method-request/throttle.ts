@@ -4,6 +4,7 @@ import { GatewayError } from '../gateway-responses/error'
 import { accountThrottle } from '../definitions/usage-plans'
 import { fullBucket, takeAll, type Bucket } from './token-bucket'
 import { guardDurableCall } from './fail-mode'
+import { objectNamed } from '../durable/object-ids'
 
 /**
  * Stage throttling from `methodSettings`: the method's own entry, else the stage's `*\u002F*`,
@@ -15,9 +16,7 @@ export async function checkStageThrottle(inv: Invocation): Promise<void> {
   const limit: Throttle | undefined = inv.stage.throttle[methodKey] ?? inv.stage.throttle['*/*']
   if (!limit || !inv.env.THROTTLE) return
   const ns = inv.env.THROTTLE
-  const result = await guardDurableCall(inv, () =>
-    ns.get(ns.idFromName(`${inv.api.id}/${inv.stage.name}/${methodKey}`)).take(limit, Date.now()),
-  )
+  const result = await guardDurableCall(inv, () => objectNamed(ns, `${inv.api.id}/${inv.stage.name}/${methodKey}`).take(limit, Date.now()))
   if (result && !result.ok) {
     const headers = inv.stage.rateLimitHeaders ? { 'retry-after': String(Math.max(1, result.retryAfter)) } : undefined
     throw new GatewayError('THROTTLED', { headers })

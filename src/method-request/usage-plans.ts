@@ -59,7 +59,7 @@ export function createPlanIndex(table: RouteTable) {
     definedKey(value: string, env: Env): KeyRecord | undefined {
       keysByValue ??= new Map(
         table.apiKeys.flatMap((k) => {
-          const v = k.value ?? (typeof env[k.valueFrom!] === 'string' ? (env[k.valueFrom!] as string) : undefined)
+          const v = valueOf(k, env)
           return v ? [[v, k] as const] : []
         }),
       )
@@ -70,7 +70,7 @@ export function createPlanIndex(table: RouteTable) {
     /** Every defined key with its value, for the admin API. */
     definedKeys(env: Env): (DefinedApiKey & { resolvedValue?: string })[] {
       return table.apiKeys.map((k) => {
-        const v = k.value ?? (typeof env[k.valueFrom!] === 'string' ? (env[k.valueFrom!] as string) : undefined)
+        const v = valueOf(k, env)
         return v === undefined ? k : { ...k, resolvedValue: v }
       })
     },
@@ -78,3 +78,10 @@ export function createPlanIndex(table: RouteTable) {
 }
 
 export type PlanIndex = ReturnType<typeof createPlanIndex>
+
+/** A defined key's value: literal, or the environment variable `valueFrom` names (undefined when unset). */
+function valueOf(key: DefinedApiKey, env: Env): string | undefined {
+  if (key.value !== undefined) return key.value
+  const fromEnv = env[key.valueFrom!]
+  return typeof fromEnv === 'string' ? fromEnv : undefined
+}
