@@ -1,5 +1,6 @@
 import type { ContentHandling } from '../definitions/table'
 import { GatewayError } from '../gateway-responses/error'
+import { base64ToBytes, bytesToBase64 } from '../base64'
 
 /**
  * Binary payloads for non-proxy integrations (../shared/spec §12): whether a media type is
@@ -27,19 +28,11 @@ export function isBinary(contentType: string | null, binaryMediaTypes: string[])
 /** Only the first type of `Accept` counts for binary decisions (no Accept: not binary). */
 export const firstAccepted = (accept: string | null) => (accept ? accept.split(',')[0] : null)
 
-export const toBase64 = (bytes: Uint8Array) => {
-  let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(s)
-}
 
 /** Text assumed to be base64; anything else is AWS's 500 (API_CONFIGURATION_ERROR). */
 export function fromBase64(text: string): Uint8Array {
   try {
-    const raw = atob(text.replace(/\s+/g, ''))
-    const bytes = new Uint8Array(raw.length)
-    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i)
-    return bytes
+    return base64ToBytes(text.replace(/\s+/g, ''))
   } catch {
     throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
   }
@@ -62,7 +55,7 @@ export const textOf = (p: Payload) => utf8.decode(p.bytes)
  * CONVERT_TO_BINARY base64-decodes a text payload; unset leaves it as it is.
  */
 export function convert(payload: Payload, handling: ContentHandling | undefined): Payload {
-  if (handling === 'CONVERT_TO_TEXT' && payload.binary) return { bytes: encoder.encode(toBase64(payload.bytes)), binary: false }
+  if (handling === 'CONVERT_TO_TEXT' && payload.binary) return { bytes: encoder.encode(bytesToBase64(payload.bytes)), binary: false }
   if (handling === 'CONVERT_TO_BINARY' && !payload.binary) return { bytes: fromBase64(utf8.decode(payload.bytes)), binary: true }
   return payload
 }

@@ -1,5 +1,6 @@
 import { TemplateRenderError } from './errors'
 import { HostObject, javaString } from './java-values'
+import { base64ToBytes, bytesToBase64 } from '../base64'
 
 const utf8 = new TextEncoder()
 const utf8Decoder = new TextDecoder()
@@ -66,10 +67,7 @@ export function urlDecode(value: string): string {
  * base64Encode('{"a":"é"}') // 'eyJhIjoiw6kifQ=='
  */
 export function base64Encode(value: string): string {
-  const bytes = utf8.encode(value)
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
+  return bytesToBase64(utf8.encode(value))
 }
 
 /**
@@ -80,13 +78,13 @@ export function base64Encode(value: string): string {
  * base64Decode('eyJtZXNzYWdlIjogInBhdGgxIn0=') // '{"message": "path1"}'
  */
 export function base64Decode(value: string): string {
-  let binary: string
+  let bytes: Uint8Array
   try {
-    binary = atob(value)
+    bytes = base64ToBytes(value)
   } catch (error) {
     throw new TemplateRenderError('$util.base64Decode: input is not base64', { cause: error })
   }
-  return utf8Decoder.decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)))
+  return utf8Decoder.decode(bytes)
 }
 
 /**

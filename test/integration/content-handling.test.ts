@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { convert, convertResponse, firstAccepted, fromBase64, isBinary, textOf, toBase64 } from '../../src/integration/content-handling'
+import { convert, convertResponse, firstAccepted, fromBase64, isBinary, textOf } from '../../src/integration/content-handling'
+import { bytesToBase64 } from '../../src/base64'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
@@ -25,12 +26,12 @@ describe('binary media types', () => {
 describe('contentHandling conversions', () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255, 128])
   it('CONVERT_TO_TEXT base64-encodes a binary payload and leaves text alone', () => {
-    expect(textOf(convert({ bytes: png, binary: true }, 'CONVERT_TO_TEXT'))).toBe(toBase64(png))
+    expect(textOf(convert({ bytes: png, binary: true }, 'CONVERT_TO_TEXT'))).toBe(bytesToBase64(png))
     expect(textOf(convert({ bytes: bytes('hi'), binary: false }, 'CONVERT_TO_TEXT'))).toBe('hi')
   })
 
   it('CONVERT_TO_BINARY base64-decodes a text payload', () => {
-    expect(convert({ bytes: bytes(toBase64(png)), binary: false }, 'CONVERT_TO_BINARY')).toEqual({ bytes: png, binary: true })
+    expect(convert({ bytes: bytes(bytesToBase64(png)), binary: false }, 'CONVERT_TO_BINARY')).toEqual({ bytes: png, binary: true })
   })
 
   it('refuses text that is not base64 with a 500', () => {
@@ -38,8 +39,8 @@ describe('contentHandling conversions', () => {
   })
 
   it('decodes a text response asked for as binary, and encodes a binary one asked for as text', () => {
-    expect(convertResponse({ bytes: bytes(toBase64(png)), binary: false }, undefined, true, true)).toEqual({ bytes: png, binary: true })
-    expect(textOf(convertResponse({ bytes: png, binary: true }, undefined, false, true))).toBe(toBase64(png))
+    expect(convertResponse({ bytes: bytes(bytesToBase64(png)), binary: false }, undefined, true, true)).toEqual({ bytes: png, binary: true })
+    expect(textOf(convertResponse({ bytes: png, binary: true }, undefined, false, true))).toBe(bytesToBase64(png))
     expect(convertResponse({ bytes: png, binary: true }, undefined, true, true)).toEqual({ bytes: png, binary: true })
   })
 
