@@ -43,3 +43,10 @@ export async function readRequestBytes(request: Request): Promise<ArrayBuffer> {
 }
 
 export const readRequestText = async (request: Request) => new TextDecoder().decode(await readRequestBytes(request))
+
+/** An integration response body, read whole (templates need it) and refused past AWS's 10 MB. */
+export async function readResponseBytes(res: Response): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length') ?? 0)
+  if (declared > maxPayloadBytes) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
+  return new Uint8Array(await res.arrayBuffer())
+}

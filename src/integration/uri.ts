@@ -1,6 +1,6 @@
 import type { Integration } from '../definitions/table'
 import { GatewayError } from '../gateway-responses/error'
-import { requestPlan } from './request-plan'
+import { requestPlan, type UriPart } from './request-plan'
 
 /** Scheme and authority, closed by the first `/`, `?`, `#` or `\`: after that nothing can move the host. */
 const pinnedAuthority = /^https?:\/\/[^/?#\\]+[/?#\\]/i
@@ -16,19 +16,33 @@ const misconfigured = () => new GatewayError('API_CONFIGURATION_ERROR', { messag
  * @example backendUrl(integration, { host: 'api.example.com' }, { proxy: 'a/b' }) // 'https://api.example.com/a/b'
  */
 export function backendUrl(integration: Integration, stageVariables: Record<string, string>, pathValues: Record<string, string>): string {
+  const out = fillUri(requestPlan(integration).uri, stageVariables, pathValues, (before) => pinnedAuthority.test(before))
+  if (!absoluteHttp.test(out)) throw misconfigured()
+  return out
+}
+
+/**
+ * Fills a parsed URI template (an http URL or an AWS ARN). `paramAllowed` sees the text
+ * before each `{name}` and may refuse it (a 500).
+ */
+export function fillUri(
+  parts: UriPart[],
+  stageVariables: Record<string, string>,
+  pathValues: Record<string, string>,
+  paramAllowed: (before: string) => boolean = () => true,
+): string {
   let out = ''
-  for (const part of requestPlan(integration).uri) {
+  for (const part of parts) {
     if ('text' in part) out += part.text
     else if ('stageVariable' in part) {
       const value = stageVariables[part.stageVariable]
       if (value === undefined || value === '') throw misconfigured()
       out += value
     } else {
-      if (!pinnedAuthority.test(out)) throw misconfigured()
+      if (!paramAllowed(out)) throw misconfigured()
       out += pathValues[part.param] ?? ''
     }
   }
-  if (!absoluteHttp.test(out)) throw misconfigured()
   return out
 }
 

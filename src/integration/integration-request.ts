@@ -1,0 +1,76 @@
+import type { Invocation } from '../invocation'
+import { contextOf } from '../context'
+import { newOverrides } from '../vtl'
+import { withQuery } from './uri'
+import { integrationPathValues, mappedQuery } from './request-parameters'
+import { integrationRequestHeaders } from './request-headers'
+import { readRequestBytes } from './body-limit'
+import { convert, isBinary, textOf, type Payload } from './content-handling'
+import { selectRequestTemplate } from './request-template'
+import { renderTemplate } from './templates'
+import { templateInput } from './template-input'
+
+/** What a non-proxy integration (HTTP, AWS) sends, before it knows where. */
+export interface IntegrationRequest {
+  /** The rendered request template, or the (converted) client body passed through. */
+  payload: Uint8Array
+  /** The payload's media type: the template's key, or the client's Content-Type. */
+  contentType: string | null
+  /** Mapped headers, AWS's own, then `$context.requestOverride.header`. */
+  headers: Headers
+  /** Values for `{name}` placeholders, `requestOverride.path` applied. */
+  pathValues: Record<string, string>
+  /** Adds the mapped query parameters, then `requestOverride.querystring`, to a URL. */
+  url(base: string): string
+}
+
+interface RequestOverride {
+  header?: Record<string, unknown>
+  querystring?: Record<string, unknown>
+  path?: Record<string, unknown>
+}
+
+/**
+ * The integration request step of HTTP and AWS integrations: contentHandling, the request
+ * template (or passthrough, or 415), parameter mappings, and the template's request overrides.
+ * @example
+ * const req = await integrationRequest(inv)
+ * await fetch(req.url(backendUrl(integration, inv.stage.variables, req.pathValues)), { headers: req.headers, body: req.payload })
+ */
+export async function integrationRequest(inv: Invocation): Promise<IntegrationRequest> {
+  const integration = inv.method!.integration
+  const clientContentType = inv.request.headers.get('content-type')
+  const received: Payload = { bytes: new Uint8Array(await readRequestBytes(inv.request)), binary: isBinary(clientContentType, inv.api.binaryMediaTypes) }
+  const converted = convert(received, integration.contentHandling)
+  const clientBody = textOf(converted)
+  Object.assign(contextOf(inv), newOverrides())
+
+  const selected = selectRequestTemplate(integration, clientContentType)
+  const payload = selected === 'passthrough' ? converted.bytes : encoder.encode(renderTemplate(selected.template, templateInput(inv, clientBody), 'request'))
+  const override = (contextOf(inv).requestOverride ?? {}) as RequestOverride
+
+  const pathValues = integrationPathValues(inv, integration, clientBody)
+  for (const [name, value] of Object.entries(override.path ?? {})) if (value != null) pathValues[name] = encodeURIComponent(String(value))
+  const headers = integrationRequestHeaders(inv, integration, false, clientBody)
+  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
+  const query = mappedQuery(inv, integration, clientBody)
+
+  return {
+    payload,
+    contentType: selected === 'passthrough' ? clientContentType : selected.key,
+    headers,
+    pathValues,
+    url: (base) => withQueryOverride(withQuery(base, query), override),
+  }
+}
+
+/** `$context.requestOverride.querystring` replaces mapped query values once the template has run. */
+function withQueryOverride(url: string, override: RequestOverride): string {
+  const entries = Object.entries(override.querystring ?? {}).filter(([, v]) => v != null)
+  if (entries.length === 0) return url
+  const parsed = new URL(url)
+  for (const [name, value] of entries) parsed.searchParams.set(name, String(value))
+  return parsed.href
+}
+
+const encoder = new TextEncoder()
