@@ -103,6 +103,7 @@ function compileDocument(
     binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
     endpointType: x.endpointType ?? 'EDGE',
     apiKeySource: doc['x-amazon-apigateway-api-key-source'] ?? 'HEADER',
+    awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
   }
   if (api.apiKeySource === 'AUTHORIZER') {
     report(['x-amazon-apigateway-api-key-source'], 'AUTHORIZER needs a Lambda authorizer, which is not supported yet; use HEADER')

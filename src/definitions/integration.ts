@@ -5,13 +5,14 @@ import type { Segment } from './paths'
 import { checkRequestSource, integrationRequestTarget } from './mapping-expressions'
 import { toJavaRegExp } from '../integration/selection-pattern'
 import { compileTemplate, TemplateSyntaxError } from '../vtl'
+import { checkFunctionArn, parseCredentials, parseIntegrationArn } from './aws-arn'
 
 type Path = (string | number)[]
 type Report = (path: Path, message: string) => void
 
 const uriPlaceholder = /(?<!\$)\{([^{}]+)\}/g
 const stageVariableRef = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g
-const supported = new Set(['http_proxy', 'http', 'mock'])
+const supported = new Set(['http_proxy', 'http', 'mock', 'aws'])
 
 /** Compiles one `x-amazon-apigateway-integration`, reporting every problem against its JSON path. */
 export function compileIntegration(
@@ -20,12 +21,23 @@ export function compileIntegration(
   ctx: { segments: Segment[]; declared: Set<string>; report: Report },
 ): Integration {
   const { report } = ctx
-  if (!supported.has(def.type)) report([...where, 'type'], `integration type "${def.type}" is not supported yet (supported: http_proxy, http, mock)`)
+  if (!supported.has(def.type)) report([...where, 'type'], `integration type "${def.type}" is not supported yet (supported: ${[...supported].join(', ')})`)
 
   if (def.type === 'http' || def.type === 'http_proxy') {
     if (!def.httpMethod) report([...where, 'httpMethod'], 'an HTTP integration needs httpMethod')
     if (!def.uri) report([...where, 'uri'], 'an HTTP integration needs a uri')
     else checkHttpUri(def.uri, def.requestParameters ?? {}, [...where, 'uri'], report)
+  }
+  let credentialsRole: string | undefined
+  if (def.type === 'aws' || def.type === 'aws_proxy') {
+    if (!def.httpMethod) report([...where, 'httpMethod'], 'an AWS integration needs httpMethod (POST for Lambda)')
+    if (!def.uri) report([...where, 'uri'], 'an AWS integration needs a uri (arn:aws:apigateway:{region}:{service}:path/… or :action/…)')
+    else checkAwsUri(def.uri, def.type, def.requestParameters ?? {}, [...where, 'uri'], report)
+    if (def.credentials !== undefined) {
+      const credentials = parseCredentials(def.credentials)
+      if ('error' in credentials) report([...where, 'credentials'], credentials.error)
+      else if ('role' in credentials) credentialsRole = credentials.role
+    }
   }
 
   const requestParameters = def.requestParameters ?? {}
@@ -76,6 +88,7 @@ export function compileIntegration(
     responses,
     cacheKeyParameters: def.cacheKeyParameters ?? [],
     ...(def.cacheNamespace ? { cacheNamespace: def.cacheNamespace } : {}),
+    ...(credentialsRole ? { credentialsRole } : {}),
   }
 }
 
@@ -104,6 +117,32 @@ function checkHttpUri(uri: string, requestParameters: Record<string, string>, at
   if (url && url.protocol !== 'http:' && url.protocol !== 'https:') report(at, `"${uri}" must use http or https`)
   const authority = /^[a-z]+:\/\/[^/?#]*/i.exec(uri)?.[0] ?? ''
   if (/(?<!\$)\{/.test(authority.replace(stageVariableRef, ''))) report(at, 'path parameters cannot change the backend host; use a stage variable')
+  checkPlaceholdersMapped(uri, requestParameters, at, report)
+}
+
+/** An ARN uri: its form, a Lambda function for Lambda (and for every AWS_PROXY); placeholders only where they cannot move the target. */
+function checkAwsUri(uri: string, type: string, requestParameters: Record<string, string>, at: Path, report: Report) {
+  const withStageVariables = uri.replace(stageVariableRef, 'stagevar')
+  const target = parseIntegrationArn(withStageVariables.replace(uriPlaceholder, 'param'))
+  if ('error' in target) return report(at, target.error)
+  const head = uri.slice(0, uri.search(/:(path|action)\//))
+  if (/[{}]/.test(head)) report(at, 'region and service must be written out: placeholders may only follow path/')
+  if (type === 'aws_proxy' && !target.functionArn) {
+    report(at, 'an AWS_PROXY integration invokes a Lambda function: arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations')
+  }
+  const placeholders = hasPlaceholder(withStageVariables)
+  if (target.functionArn) {
+    if (placeholders) report(at, 'a Lambda function ARN may hold ${stageVariables.x}, not {path} placeholders')
+    const problem = checkFunctionArn(target.functionArn)
+    if (problem) report(at, problem)
+  }
+  if (target.action !== undefined && placeholders) report(at, 'an action/{Action} uri takes no {placeholders}')
+  checkPlaceholdersMapped(uri, requestParameters, at, report)
+}
+
+const hasPlaceholder = (s: string) => /(?<!\$)\{[^{}]+\}/.test(s)
+
+function checkPlaceholdersMapped(uri: string, requestParameters: Record<string, string>, at: Path, report: Report) {
   for (const [, param] of uri.matchAll(uriPlaceholder)) {
     if (param.startsWith('stageVariables.')) continue
     const name = param.endsWith('+') ? param.slice(0, -1) : param

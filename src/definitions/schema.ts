@@ -45,6 +45,7 @@ export const integrationSchema = z.looseObject({
   cacheKeyParameters: z.array(z.string()).optional(),
   cacheNamespace: z.string().optional(),
   payloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
+  credentials: z.string().optional(),
 })
 
 export const parameterSchema = z.looseObject({
@@ -165,6 +166,14 @@ export const xGatewaySchema = z.looseObject({
   stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]{1,128})$/, 'stage names are letters, digits, - and _'), stageSchema).optional(),
   usagePlans: z.array(usagePlanSchema).optional(),
   apiKeys: z.array(apiKeySchema).optional(),
+  /** Beyond AWS: where AWS integrations reach each service, e.g. `{ lambda: 'http://127.0.0.1:9001', default: 'http://localhost:4566' }`. */
+  awsEndpoints: z
+    .record(
+      z.string().regex(/^(default|[a-z0-9][a-z0-9.-]*)$/),
+      z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as http://localhost:4566'),
+      { error: (issue) => (issue.code === 'invalid_key' ? 'keys are service names as in integration ARNs (lambda, sqs, dynamodb, sts …) or default' : undefined) },
+    )
+    .optional(),
 })
 
 export const documentSchema = z.looseObject({

@@ -29,6 +29,8 @@ export interface Integration {
   responses: IntegrationResponse[]
   cacheKeyParameters: string[]
   cacheNamespace?: string
+  /** AWS and AWS_PROXY: the role to assume (`credentials`); absent, or `arn:aws:iam::*:user/*`, uses the gateway's own. */
+  credentialsRole?: string
 }
 
 export interface MethodResponse {
@@ -140,6 +142,8 @@ export interface Api {
   /** EDGE (AWS's default) adds X-Forwarded-For as CloudFront would; REGIONAL does not. */
   endpointType: 'EDGE' | 'REGIONAL'
   apiKeySource: 'HEADER' | 'AUTHORIZER'
+  /** Where AWS integrations reach each service (`x-gateway.awsEndpoints`): service or `default` → base URL. */
+  awsEndpoints: Record<string, string>
 }
 
 export interface RouteTable {
