@@ -8,6 +8,10 @@ export interface Env {
   GATEWAY_ADMIN_TOKEN?: string
   /** `rate,burst` or `off`: the gateway-wide default throttle (AWS's 10,000 rps, burst 5,000). */
   GATEWAY_ACCOUNT_THROTTLE?: string
+  /** Credentials AWS and AWS_PROXY integrations sign with (and assume `credentials` roles with). */
+  AWS_ACCESS_KEY_ID?: string
+  AWS_SECRET_ACCESS_KEY?: string
+  AWS_SESSION_TOKEN?: string
   /** Environment variables named by `x-gateway.apiKeys[].valueFrom`. */
   [name: string]: unknown
 }

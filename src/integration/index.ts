@@ -4,6 +4,7 @@ import { GatewayError } from '../gateway-responses/error'
 import { httpProxy } from './http-proxy'
 import { mock } from './mock'
 import { http } from './http'
+import { aws } from './aws'
 
 const notSupported = async (): Promise<Response> => {
   throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
@@ -15,5 +16,5 @@ export const integrations: Record<IntegrationType, (inv: Invocation) => Promise<
   mock,
   http,
   aws_proxy: notSupported,
-  aws: notSupported,
+  aws,
 }

@@ -12,8 +12,8 @@ import { resolveRequestSource } from './mapping-sources'
 import { convertResponse, firstAccepted, isBinary, textOf, type Payload } from './content-handling'
 
 export interface IntegrationResult {
-  /** What selection patterns match: the status code (HTTP, MOCK) or a Lambda error message. */
-  selectionValue: string
+  /** What selection patterns match: the status code (HTTP, MOCK) or a Lambda error message; null takes the default response (a Lambda success). */
+  selectionValue: string | null
   /** The integration's body as text, for templates and mappings. */
   body: string
   /** The same body as bytes, where it may be binary (HTTP integrations). */

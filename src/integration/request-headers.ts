@@ -30,10 +30,19 @@ const notForwarded = new Set([
   'cdn-loop',
 ])
 
-/** Mapping any of these makes every call fail, as on AWS. */
+/** Mapping any of these makes every call fail, as on AWS; AWS and AWS_PROXY refuse more. */
 const unmappable = new Set(['content-length', 'transfer-encoding'])
+const unmappableForAws = new Set([...unmappable, 'authorization', 'connection', 'expect', 'proxy-authenticate', 'te'])
 /** Static mappings to these are dropped silently for HTTP integrations. */
 const silentlyDropped = new Set(['connection', 'expect', 'proxy-authenticate', 'te', 'via'])
+
+/** A mapping AWS refuses to send makes every call a 500 (recorded for HTTP, AWS and AWS_PROXY). */
+export function checkMappableHeaders(integration: Integration) {
+  const refused = integration.type === 'aws' || integration.type === 'aws_proxy' ? unmappableForAws : unmappable
+  for (const { name } of requestPlan(integration).headers) {
+    if (refused.has(name)) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+  }
+}
 
 /**
  * `Root=1-<epoch hex>-<24 hex>`, the X-Ray trace id AWS adds to integration requests.
@@ -53,8 +62,8 @@ export function integrationRequestHeaders(inv: Invocation, integration: Integrat
   if (forwardClient) {
     for (const [name, value] of inv.request.headers) if (!notForwarded.has(name)) headers.append(name, value)
   }
+  checkMappableHeaders(integration)
   for (const { name, source } of requestPlan(integration).headers) {
-    if (unmappable.has(name)) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
     if (silentlyDropped.has(name)) continue
     const value = resolveRequestSource(source, inv, body)
     if (value !== undefined) headers.set(name, value)

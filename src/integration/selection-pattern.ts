@@ -29,10 +29,12 @@ const compiled = new WeakMap<IntegrationResponse, RegExp>()
 /**
  * Picks the integration response whose selection pattern matches `value` (a status code,
  * or a Lambda error message), else the default one; undefined when neither exists.
+ * A null value (a successful Lambda invocation) takes the default response only.
  */
-export function selectIntegrationResponse(responses: IntegrationResponse[], value: string): IntegrationResponse | undefined {
+export function selectIntegrationResponse(responses: IntegrationResponse[], value: string | null): IntegrationResponse | undefined {
   for (const r of responses) {
     if (r.selectionPattern === null) return r
+    if (value === null) continue
     let re = compiled.get(r)
     if (!re) compiled.set(r, (re = toJavaRegExp(r.selectionPattern)))
     if (re.test(value)) return r

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
+import { awsServices } from './aws-services'
+import { conformanceFunctions, harnessAwsCredentials } from './lambda-functions'
+import { defaultHarnessValues } from './to-openapi'
 
 /**
  * The integration backends the HTTP / HTTP_PROXY conformance cases were recorded against
@@ -8,7 +11,7 @@ import { randomUUID } from 'node:crypto'
  * integration endpoint saw (`expected.backendReceived`).
  */
 
-export type BackendId = 'http-echo-httpbin' | 'http-echo-lambda-url' | 'http-status-echo' | 'http-status-echo-json'
+export type BackendId = 'http-echo-httpbin' | 'http-echo-lambda-url' | 'http-status-echo' | 'http-status-echo-json' | 'aws'
 
 export interface ReceivedRequest {
   backend: BackendId
@@ -20,6 +23,8 @@ export interface ReceivedRequest {
   /** Header `[name, value]` pairs with the casing and order they had on the wire. */
   headers: [string, string][]
   body: Buffer
+  /** What an AWS service backend made of the request (e.g. SQS's `MessageBody`), for `backendReceived`. */
+  fields?: Record<string, unknown>
 }
 
 export interface Backends {
@@ -39,6 +44,24 @@ const handlers: Record<BackendId, Handler> = {
   'http-echo-lambda-url': lambdaUrlEcho,
   'http-status-echo': (_req, r, res) => statusEcho(r, res, false),
   'http-status-echo-json': (_req, r, res) => statusEcho(r, res, true),
+  aws: awsBackend(),
+}
+
+/** Lambda, SQS and DynamoDB as the AWS cases need them (aws-services.ts), checking every signature. */
+function awsBackend(): Handler {
+  const { account, queue, table } = defaultHarnessValues
+  const answer = awsServices({
+    keys: new Map([[harnessAwsCredentials.accessKeyId, { secretAccessKey: harnessAwsCredentials.secretAccessKey }]]),
+    functions: conformanceFunctions,
+    queues: [`${account}/${queue}`],
+    tables: { [table]: ['test', 'test2', 'test 3'].map((id) => ({ id: { S: id } })) },
+  })
+  return (req, r, res) => {
+    void answer({ method: r.method, target: req.url ?? '/', headers: r.headers, body: r.body }, res).then((call) => {
+      r.fields = call.fields
+      if (call.status === 403) console.log(`aws backend refused a request: ${JSON.stringify(call)}`)
+    })
+  }
 }
 
 /**

@@ -85,12 +85,14 @@ export function matchCase(expected: Expected, actual: ActualResponse, received: 
 }
 
 function matchBackend(want: BackendExpectation, got: ReceivedRequest | undefined, ctx: MatchContext, out: string[]) {
-  for (const field of Object.keys(want)) {
-    if (!backendFields.has(field)) out.push(`backendReceived.${field}: the harness cannot check this field (no such backend)`)
-  }
   if (!got) {
     out.push('backendReceived: the backend received no request')
     return
+  }
+  // Free-form fields describe what an AWS service made of the request (e.g. SQS's MessageBody).
+  for (const field of Object.keys(want).filter((f) => !backendFields.has(f))) {
+    if (!got.fields || !(field in got.fields)) out.push(`backendReceived.${field}: the backend (${got.backend}) reported no such field`)
+    else jsonMatches(want[field], got.fields[field], false, `backend (${got.backend}) received ${field}`, ctx, out)
   }
   const where = `backend (${got.backend}) received`
   if (want.method !== undefined && got.method.toUpperCase() !== want.method.toUpperCase()) {

@@ -67,6 +67,8 @@ export interface HarnessValues {
   keyValue: string
   region: string
   account: string
+  queue: string
+  table: string
 }
 
 export const defaultHarnessValues = {
@@ -74,6 +76,8 @@ export const defaultHarnessValues = {
   keyValue: 'conformance-key-0123456789abcdefghij',
   region: 'us-east-1',
   account: '123456789012',
+  queue: 'conformance-queue',
+  table: 'conformance-table',
 } as const
 
 /**
@@ -93,6 +97,8 @@ export function fillTokens(text: string, values: HarnessValues, backend?: string
     .replace(/<KEY_VALUE>/g, values.keyValue)
     .replace(/<region>/g, values.region)
     .replace(/<account>/g, values.account)
+    .replace(/<queue>/g, values.queue)
+    .replace(/<table>/g, values.table)
     .replace(/\{restApiId\}/g, values.apiId)
 }
 
@@ -154,6 +160,9 @@ export function toOpenApi(api: CaseApi, values: HarnessValues, title = values.ap
       usagePlans: k.inUsagePlan && api.usagePlan ? [`${values.apiId}-plan`] : [],
     }))
   }
+  // Every AWS service the cases use answers on the harness's one `aws` server, as LocalStack's do.
+  const types = api.resources.flatMap((r) => r.methods.map((m) => m.integration?.type.toUpperCase()))
+  if (types.some((t) => t === 'AWS' || t === 'AWS_PROXY') && values.backends.aws) gateway.awsEndpoints = { default: values.backends.aws }
   doc['x-gateway'] = gateway
   return doc
 }
@@ -213,10 +222,14 @@ function integration(i: CaseIntegration, values: HarnessValues): Record<string, 
   let uri = i.uri
   // Cases recorded against httpbin sometimes leave the URI out; any path of the echo backend answers.
   if (uri === undefined && i.backend && (type === 'HTTP' || type === 'HTTP_PROXY')) uri = '<BACKEND>'
+  // Lambda cases name the function by its backend id and leave the URI out.
+  if (uri === undefined && i.backend && (type === 'AWS' || type === 'AWS_PROXY')) {
+    uri = `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/arn:aws:lambda:<region>:<account>:function:${i.backend}/invocations`
+  }
   if (uri !== undefined) {
     uri = fillTokens(uri, values, i.backend)
     // Harness backends speak plain HTTP on 127.0.0.1; the recordings reached their backends over TLS.
-    if (i.backend) uri = uri.replace(/^https:\/\//i, 'http://')
+    if (i.backend && !uri.startsWith('arn:')) uri = uri.replace(/^https:\/\//i, 'http://')
     out.uri = uri
   }
   if (i.requestParameters) out.requestParameters = fillDeep(i.requestParameters, values)

@@ -1,0 +1,55 @@
+import type { Invocation } from '../invocation'
+import { contextOf } from '../context'
+import { readResponseBytes } from './body-limit'
+import { isBinary } from './content-handling'
+import { integrationRequest } from './integration-request'
+import { integrationResponse, type IntegrationResult } from './integration-response'
+import { awsTargetOf } from './aws/target'
+import { awsTraceId } from './aws/trace-id'
+import { errorMessageOf, invokeLambda } from './aws/lambda-invoke'
+import { serviceRequest } from './aws/service-request'
+import { credentialsFor } from './aws/credentials'
+import { signedFetch } from './aws/sign'
+
+/**
+ * AWS (non-proxy): the integration request (template or passthrough, mappings) goes, signed,
+ * to Lambda's Invoke API or to an AWS service. For Lambda, selection patterns match the
+ * `errorMessage` of a failed invocation and a success always takes the default response;
+ * for a service, they match its status code.
+ */
+export async function aws(inv: Invocation): Promise<Response> {
+  const integration = inv.method!.integration
+  const req = await integrationRequest(inv)
+  const target = awsTargetOf(inv, req.pathValues)
+  const traceId = awsTraceId(inv.request.headers.get('x-amzn-trace-id'), inv.requestId, inv.startedAt)
+  req.headers.set('x-amzn-trace-id', traceId)
+
+  let result: IntegrationResult
+  if (target.functionArn !== undefined) {
+    const lambda = await invokeLambda(inv, target, req.payload, req.headers)
+    const body = utf8.decode(lambda.payload)
+    result = {
+      selectionValue: lambda.functionError ? errorMessageOf(body) : null,
+      body,
+      payload: { bytes: lambda.payload, binary: false },
+      headers: lambda.headers,
+    }
+    contextOf(inv).awsEndpointRequestId = lambda.headers.get('x-amzn-requestid')
+  } else {
+    const request = serviceRequest(inv, target, req)
+    const upstream = await signedFetch(request, await credentialsFor(inv, target.region), integration.timeoutInMillis)
+    const bytes = await readResponseBytes(upstream)
+    result = {
+      selectionValue: String(upstream.status),
+      body: utf8.decode(bytes),
+      payload: { bytes, binary: isBinary(upstream.headers.get('content-type'), inv.api.binaryMediaTypes) },
+      headers: upstream.headers,
+    }
+    contextOf(inv).awsEndpointRequestId = upstream.headers.get('x-amzn-requestid')
+  }
+  const response = integrationResponse(inv, integration, result)
+  response.headers.set('x-amzn-trace-id', traceId)
+  return response
+}
+
+const utf8 = new TextDecoder()

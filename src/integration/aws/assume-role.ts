@@ -1,0 +1,80 @@
+import type { Invocation } from '../../invocation'
+import { GatewayError } from '../../gateway-responses/error'
+import type { AwsCredentials } from './credentials'
+import { endpointFor } from './endpoints'
+import { signedFetch } from './sign'
+
+interface Held {
+  credentials: Promise<AwsCredentials>
+  /** Epoch ms after which the credentials are fetched again. */
+  refreshAt: number
+}
+
+/** Assumed roles, per isolate: one STS call per role and hour, not per request. */
+const held = new Map<string, Held>()
+/** Refresh this long before STS's expiry, so a request never signs with credentials about to lapse. */
+const marginMs = 5 * 60_000
+const stsTimeoutMs = 5_000
+
+/**
+ * The role's temporary credentials from STS AssumeRole (signed with the gateway's own),
+ * shared by concurrent requests and kept until shortly before they expire. STS is reached
+ * like any service: `x-gateway.awsEndpoints.sts`, else `default`, else `sts.{region}.amazonaws.com`.
+ */
+export function assumeRole(inv: Invocation, own: AwsCredentials, roleArn: string, region: string): Promise<AwsCredentials> {
+  const endpoint = endpointFor(inv.api, 'sts', region)
+  const key = `${own.accessKeyId}\n${roleArn}\n${endpoint}`
+  const current = held.get(key)
+  if (current && Date.now() < current.refreshAt) return current.credentials
+  const entry: Held = { credentials: callSts(inv, own, roleArn, endpoint, region), refreshAt: Infinity }
+  held.set(key, entry)
+  entry.credentials.then(
+    (c) => (entry.refreshAt = expiryOf(c) - marginMs),
+    () => held.get(key) === entry && held.delete(key),
+  )
+  return entry.credentials
+}
+
+const expiries = new WeakMap<AwsCredentials, number>()
+const expiryOf = (c: AwsCredentials) => expiries.get(c) ?? 0
+
+async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, endpoint: string, region: string): Promise<AwsCredentials> {
+  const form = new URLSearchParams({
+    Action: 'AssumeRole',
+    Version: '2011-06-15',
+    RoleArn: roleArn,
+    RoleSessionName: `edge-api-gateway-${inv.api.id}`.slice(0, 64),
+  })
+  const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })
+  const fail = (why: string) => {
+    console.error(`${inv.api.id}: cannot assume ${roleArn} through STS at ${endpoint}: ${why}`)
+    return new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+  }
+  let res: Response
+  try {
+    res = await signedFetch({ url: `${endpoint}/`, method: 'POST', headers, body: encoder.encode(form.toString()), service: 'sts', region }, own, stsTimeoutMs)
+  } catch (e) {
+    throw fail(`STS unreachable (${(e as Error).cause ?? (e as Error).message})`)
+  }
+  const xml = await res.text()
+  if (!res.ok) throw fail(`${res.status} ${element(xml, 'Code') ?? ''} ${element(xml, 'Message') ?? ''}`.trim())
+  const accessKeyId = element(xml, 'AccessKeyId')
+  const secretAccessKey = element(xml, 'SecretAccessKey')
+  const sessionToken = element(xml, 'SessionToken')
+  const expiration = Date.parse(element(xml, 'Expiration') ?? '')
+  if (!accessKeyId || !secretAccessKey || !sessionToken || Number.isNaN(expiration)) throw fail('STS answered without credentials')
+  const credentials = { accessKeyId, secretAccessKey, sessionToken }
+  expiries.set(credentials, expiration)
+  return credentials
+}
+
+/** STS answers in XML; the few fields needed are read by name (Workers have no DOM parser). */
+function element(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)
+  return m ? unescapeXml(m[1].trim()) : undefined
+}
+
+const unescapeXml = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!)
+
+const encoder = new TextEncoder()

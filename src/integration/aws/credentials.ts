@@ -1,0 +1,34 @@
+import type { Invocation } from '../../invocation'
+import { GatewayError } from '../../gateway-responses/error'
+import { assumeRole } from './assume-role'
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+/**
+ * The credentials an AWS integration signs with: the gateway's own (`AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`), or, when the integration names a role
+ * in `credentials`, that role's, assumed through STS with the gateway's own.
+ * None configured is a 500, explained once per request in the log and never to the client.
+ */
+export async function credentialsFor(inv: Invocation, region: string): Promise<AwsCredentials> {
+  const env = inv.env
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID)
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY)
+  if (!accessKeyId || !secretAccessKey) {
+    console.error(
+      `${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: the AWS integration has no credentials; ` +
+        'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)',
+    )
+    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+  }
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN)
+  const own: AwsCredentials = sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey }
+  const role = inv.method!.integration.credentialsRole
+  return role ? assumeRole(inv, own, role, region) : own
+}
+
+const nonEmpty = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)

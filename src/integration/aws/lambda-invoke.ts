@@ -1,0 +1,59 @@
+import type { Invocation } from '../../invocation'
+import type { AwsTarget } from '../../definitions/aws-arn'
+import { GatewayError } from '../../gateway-responses/error'
+import { readResponseBytes } from '../body-limit'
+import { credentialsFor } from './credentials'
+import { endpointFor } from './endpoints'
+import { signedFetch } from './sign'
+
+export interface LambdaResult {
+  /** Lambda's own status: 200 (RequestResponse), 202 (Event), 204 (DryRun). */
+  status: number
+  /** `X-Amz-Function-Error` (`Unhandled`, `Handled`): the function failed and `payload` is its error. */
+  functionError?: string
+  payload: Uint8Array
+  headers: Headers
+}
+
+/**
+ * Calls Lambda's Invoke API (`POST /2015-03-31/functions/{function}/invocations`), SigV4-signed,
+ * for AWS (non-proxy) and AWS_PROXY integrations. `headers` carries AWS's own headers and any
+ * mapped Invoke headers (`X-Amz-Invocation-Type`, `X-Amz-Client-Context` …).
+ *
+ * Lambda answering anything but 2xx never reaches integration-response selection, as on AWS:
+ * throttling (429) is INTEGRATION_FAILURE with 500, Lambda's own 5xx is INTEGRATION_FAILURE
+ * with 502, any other refusal (no such function, no permission, bad payload) is a 500
+ * configuration error. Each is logged with Lambda's reason.
+ */
+export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: Uint8Array, headers: Headers): Promise<LambdaResult> {
+  const integration = inv.method!.integration
+  if (integration.httpMethod !== 'POST') {
+    console.error(`${where(inv)}: Lambda is invoked with POST; the integration's httpMethod is ${integration.httpMethod}`)
+    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+  }
+  const credentials = await credentialsFor(inv, target.region)
+  const url = `${endpointFor(inv.api, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
+  const res = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, integration.timeoutInMillis)
+  const body = await readResponseBytes(res)
+  if (res.status >= 200 && res.status < 300) {
+    const functionError = res.headers.get('x-amz-function-error') ?? undefined
+    return { status: res.status, payload: body, headers: res.headers, ...(functionError ? { functionError } : {}) }
+  }
+  const reason = `${res.status} ${res.headers.get('x-amzn-errortype')?.split(':')[0] ?? ''} ${new TextDecoder().decode(body).slice(0, 300)}`
+  console.error(`${where(inv)}: Lambda invocation of ${target.functionArn} failed: ${reason}`)
+  if (res.status === 429) throw new GatewayError('INTEGRATION_FAILURE', { status: 500 })
+  if (res.status >= 500) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
+  throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+}
+
+/** A Lambda error payload's `errorMessage`: what selection patterns match for AWS integrations. */
+export function errorMessageOf(payload: string): string {
+  try {
+    const parsed = JSON.parse(payload) as { errorMessage?: unknown }
+    return typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : ''
+  } catch {
+    return ''
+  }
+}
+
+const where = (inv: Invocation) => `${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}`
