@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startGateway, type RunningGateway } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
 import { startBackends, type Backends } from './conformance/backends'
+import { harnessAwsCredentials, harnessBackendOf } from './conformance/lambda-functions'
 import { matchCase, type Expected, type HeaderExpectation } from './conformance/match'
 import { defaultHarnessValues, fillTokens, toOpenApi, type CaseApi, type CaseMethod, type HarnessValues } from './conformance/to-openapi'
 
@@ -36,19 +37,19 @@ const usesIntegration = (type: string) => (c: HttpCase) => methods(c).some((m) =
 const notBuiltYet: { needs: string; issue: string; appliesTo: (c: HttpCase) => boolean }[] = [
   { needs: 'request validation', issue: 'request validators', appliesTo: (c) => hasTag(c, 'validation') || !!c.api.requestValidators || methods(c).some((m) => m.requestValidator) },
   { needs: 'AWS_PROXY', issue: 'Lambda proxy', appliesTo: usesIntegration('AWS_PROXY') },
-  { needs: 'AWS', issue: 'AWS integrations (Lambda, services)', appliesTo: usesIntegration('AWS') },
   { needs: 'binary', issue: 'binary media types', appliesTo: (c) => hasTag(c, 'binary') || (c.api.binaryMediaTypes?.length ?? 0) > 0 },
 ]
 
 /** Why a case cannot run yet, or undefined when it can. */
 function whyNotRunnable(c: HttpCase, backendIds: readonly string[]): string | undefined {
   const reasons = notBuiltYet.filter((f) => f.appliesTo(c)).map((f) => `needs ${f.needs} (issue: ${f.issue})`)
-  const unknown = methods(c).map((m) => m.integration?.backend).filter((b): b is string => !!b && !backendIds.includes(b))
+  const unknown = methods(c).map((m) => m.integration?.backend).filter((b): b is string => !!b && !backendIds.includes(harnessBackendOf(b)))
   if (unknown.length > 0) reasons.push(`needs backend ${[...new Set(unknown)].join(', ')} (not in the harness)`)
   return reasons.length > 0 ? reasons.join('; ') : undefined
 }
 
 const adminToken = 'conformance-admin-token'
+const awsEnvironment = { AWS_ACCESS_KEY_ID: harnessAwsCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: harnessAwsCredentials.secretAccessKey }
 
 /**
  * Control-plane calls the recorded tests made between setting up the API and sending the
@@ -104,7 +105,7 @@ const recordingClientHeaders: Record<string, string> = {
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const corpusFile = fileURLToPath(new URL('../../../shared/conformance/http-cases.json', import.meta.url))
-const backendIds = ['http-echo-httpbin', 'http-echo-lambda-url', 'http-status-echo', 'http-status-echo-json'] as const
+const backendIds = ['http-echo-httpbin', 'http-echo-lambda-url', 'http-status-echo', 'http-status-echo-json', 'aws'] as const
 
 if (!existsSync(corpusFile)) {
   describe('http conformance', () => {
@@ -152,7 +153,7 @@ if (!existsSync(corpusFile)) {
         await rm(join(dir, `${apiId}.json`))
       }
       try {
-        gateway = await startGateway(dir, { timeoutMs: 110_000, env: { GATEWAY_ADMIN_TOKEN: adminToken } })
+        gateway = await startGateway(dir, { timeoutMs: 110_000, env: { GATEWAY_ADMIN_TOKEN: adminToken, ...awsEnvironment } })
       } catch (e) {
         startupError = (e as Error).message
       }
