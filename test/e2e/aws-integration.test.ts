@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, startGateway, type RunningGateway } from './helpers/gateway'
+import { rawRequest } from './helpers/http'
+import { routesDir } from './helpers/routes'
+import { LambdaError, LambdaServiceError, startAwsServices, type AwsCall } from './conformance/aws-services'
+
+/**
+ * AWS integrations over real sockets: `gateway serve` signs its calls to Lambda, STS and SQS
+ * stand-ins on 127.0.0.1 that verify every SigV4 signature (403 otherwise).
+ */
+
+const own = { accessKeyId: 'AKIAE2EGATEWAY000001', secretAccessKey: 'e2e/gateway/secret/0123456789', sessionToken: 'e2e-session-token-of-the-gateway' }
+const assumed = { accessKeyId: 'ASIAE2EASSUMEDROLE01', secretAccessKey: 'e2e/assumed/secret/0123456789', sessionToken: 'e2e-session-token-of-the-role' }
+const role = 'arn:aws:iam::123456789012:role/apigw-invoke'
+const fn = (name: string) => `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations`
+
+const lambda = (name: string, extra = '') => `
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: ${fn(name)}
+${extra.replace(/^/gm, '        ')}`
+
+const api = (services: string, deadPort: number) => `openapi: 3.0.1
+info: { title: orders, version: '1' }
+x-gateway:
+  apiId: orders
+  stages: { v1: {} }
+  awsEndpoints: { lambda: '${services}', sts: '${services}', default: 'http://127.0.0.1:${deadPort}' }
+paths:
+  /orders/{id}:
+    post:
+      responses: { '200': { description: ok } }
+${lambda('echo', `requestTemplates:
+  application/json: '{"id": "$input.params(''id'')", "order": $input.json(''$'')}'
+responses:
+  default:
+    statusCode: '200'
+    responseTemplates: { application/json: '{"echoed": $input.json(''$''), "lambdaRequestId": "$context.awsEndpointRequestId"}' }`)}
+  /later:
+    post:
+${lambda('echo', `requestParameters: { integration.request.header.X-Amz-Invocation-Type: "'Event'" }
+responses: { default: { statusCode: '200' } }`)}
+  /lookup/{id}:
+    get:
+${lambda('lookup', `requestTemplates: { application/json: '{"id": "$input.params(''id'')"}' }
+responses:
+  '.*not found.*':
+    statusCode: '404'
+    responseTemplates: { application/json: '{"error": $input.json(''$.errorMessage'')}' }
+  default: { statusCode: '200' }`)}
+  /slow:
+    get:
+${lambda('slow', `timeoutInMillis: 300
+responses: { default: { statusCode: '200' } }`)}
+  /throttled:
+    get:
+${lambda('throttled', "responses: { default: { statusCode: '200' } }")}
+  /broken:
+    get:
+${lambda('broken', "responses: { default: { statusCode: '200' } }")}
+  /missing:
+    get:
+${lambda('missing', "responses: { default: { statusCode: '200' } }")}
+  /as-role:
+    get:
+${lambda('echo', `credentials: ${role}
+responses: { default: { statusCode: '200' } }`)}
+  /as-unknown-role:
+    get:
+${lambda('echo', `credentials: arn:aws:iam::123456789012:role/nobody
+responses: { default: { statusCode: '200' } }`)}
+  /queue:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:sqs:action/SendMessage
+        responses: { default: { statusCode: '200' } }
+`
+
+let services: Awaited<ReturnType<typeof startAwsServices>>
+let gateway: RunningGateway
+let routes: Awaited<ReturnType<typeof routesDir>>
+
+beforeAll(async () => {
+  services = await startAwsServices({
+    keys: new Map([
+      [own.accessKeyId, own],
+      [assumed.accessKeyId, assumed],
+    ]),
+    functions: {
+      echo: (event) => event,
+      lookup: (event) => {
+        if (event.id === '7') return { id: '7', item: 'teapot' }
+        throw new LambdaError(`Order ${event.id} not found`, 'NotFound')
+      },
+      slow: () => new Promise((resolve) => setTimeout(() => resolve('late'), 2000)),
+      throttled: () => {
+        throw new LambdaServiceError(429, 'TooManyRequestsException')
+      },
+      broken: () => {
+        throw new LambdaServiceError(500, 'ServiceException')
+      },
+    },
+    roles: { [role]: assumed },
+  })
+  routes = await routesDir({ 'orders.yaml': api(services.url, await freePort()) })
+  gateway = await startGateway(routes.dir, {
+    env: { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey, AWS_SESSION_TOKEN: own.sessionToken },
+  })
+}, 90_000)
+
+afterAll(async () => {
+  await gateway?.stop()
+  await services?.stop()
+  await routes?.remove()
+})
+
+const lastCall = (service: string): AwsCall => services.calls.filter((c) => c.service === service).at(-1)!
+const header = (call: AwsCall, name: string) => call.headers.find(([n]) => n.toLowerCase() === name)?.[1]
+const get = (path: string) => rawRequest(gateway.url, { path: `/v1${path}` })
+
+describe('aws integration (Lambda)', () => {
+  it('invokes the function with the rendered template, signed with the gateway credentials and session token', async () => {
+    const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/orders/42', headers: { 'content-type': 'application/json' }, body: '{"qty": 2}' })
+    expect(res.status).toBe(200)
+    const body = JSON.parse(res.text)
+    expect(body.echoed).toEqual({ id: '42', order: { qty: 2 } })
+    const call = lastCall('lambda')
+    expect(call.status).toBe(200)
+    expect(call.fields).toMatchObject({ functionName: 'echo', invocationType: 'RequestResponse' })
+    expect(header(call, 'authorization')).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAE2EGATEWAY000001\/\d{8}\/us-east-1\/lambda\/aws4_request, /)
+    expect(header(call, 'x-amz-security-token')).toBe(own.sessionToken)
+    expect(call.signedHeaders).toContain('x-amz-security-token')
+    // $context.awsEndpointRequestId is Lambda's request id.
+    expect(body.lambdaRequestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(res.headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/)
+    expect(header(call, 'x-amzn-trace-id')).toBe(res.headers['x-amzn-trace-id'])
+  })
+
+  it('invokes asynchronously for X-Amz-Invocation-Type Event: 200 with an empty body', async () => {
+    const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/later', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+    expect(res.status).toBe(200)
+    expect(res.text).toBe('')
+    expect(lastCall('lambda')).toMatchObject({ status: 202, fields: { invocationType: 'Event', event: { a: 1 } } })
+  })
+
+  it("selects by a failed invocation's errorMessage; a success takes the default response", async () => {
+    const missing = await get('/lookup/8')
+    expect(missing.status).toBe(404)
+    expect(JSON.parse(missing.text)).toEqual({ error: 'Order 8 not found' })
+    const found = await get('/lookup/7')
+    expect(found.status).toBe(200)
+    expect(JSON.parse(found.text)).toEqual({ id: '7', item: 'teapot' })
+  })
+
+  it('answers 504 when the function outlasts timeoutInMillis', async () => {
+    const started = Date.now()
+    const res = await get('/slow')
+    expect(res.status).toBe(504)
+    expect(JSON.parse(res.text)).toEqual({ message: 'Endpoint request timed out' })
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+
+  it("turns Lambda's own refusals into gateway responses: throttled 500, service error 502, no such function 500", async () => {
+    for (const [path, status] of [['/throttled', 500], ['/broken', 502], ['/missing', 500]] as const) {
+      const res = await get(path)
+      expect(res.status, path).toBe(status)
+      expect(JSON.parse(res.text), path).toEqual({ message: 'Internal server error' })
+    }
+    expect(gateway.output()).toMatch(/Lambda invocation of .*function:missing failed: 404 ResourceNotFoundException/)
+  })
+
+  it('signs with the role assumed through STS, once for many requests', async () => {
+    const before = services.calls.filter((c) => c.service === 'sts').length
+    for (let i = 0; i < 3; i++) expect((await get('/as-role')).status).toBe(200)
+    const sts = services.calls.filter((c) => c.service === 'sts')
+    expect(sts.length - before).toBe(1)
+    expect(sts.at(-1)!.accessKeyId).toBe(own.accessKeyId)
+    expect(sts.at(-1)!.fields).toMatchObject({ Action: 'AssumeRole', RoleArn: role, RoleSessionName: 'edge-api-gateway-orders' })
+    const call = lastCall('lambda')
+    expect(call.accessKeyId).toBe(assumed.accessKeyId)
+    expect(header(call, 'x-amz-security-token')).toBe(assumed.sessionToken)
+  })
+
+  it('answers 500 when STS refuses the role, and says why in the log', async () => {
+    const res = await get('/as-unknown-role')
+    expect(res.status).toBe(500)
+    expect(gateway.output()).toMatch(/cannot assume arn:aws:iam::123456789012:role\/nobody .*403 AccessDenied/)
+  })
+})
+
+describe('aws integration (endpoints)', () => {
+  it('reaches services without their own endpoint at awsEndpoints.default (here: nothing listens)', async () => {
+    const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/queue', body: 'x' })
+    expect(res.status).toBe(504)
+    expect(JSON.parse(res.text)).toEqual({ message: 'Internal server error' })
+    expect(services.calls.some((c) => c.service === 'sqs')).toBe(false)
+  })
+})
+
+describe('aws integration without credentials', () => {
+  let bare: RunningGateway
+  beforeAll(async () => {
+    bare = await startGateway(routes.dir, { env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' } })
+  }, 60_000)
+  afterAll(() => bare?.stop())
+
+  it('answers 500 and names the missing environment variables in the log, without calling AWS', async () => {
+    const calls = services.calls.length
+    const res = await rawRequest(bare.url, { method: 'POST', path: '/v1/orders/1', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(res.status).toBe(500)
+    expect(JSON.parse(res.text)).toEqual({ message: 'Internal server error' })
+    expect(res.text).not.toMatch(/at |Error/)
+    expect(services.calls.length).toBe(calls)
+    expect(bare.output()).toMatch(/orders POST \/orders\/\{id\}: the AWS integration has no credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/)
+  })
+})
