@@ -17,7 +17,7 @@ async function signed(body = '{"a":1}', target = '/2015-03-31/functions/arn%3Aaw
     region: 'us-east-1',
   })
   const { headers } = await signer.sign()
-  return { method: 'POST', target, headers: [['Host', '127.0.0.1:9000'], ...headers] as [string, string][], body: Buffer.from(body) }
+  return { method: 'POST', target, headers: [['Host', '127.0.0.1:9000'], ...[...(headers as unknown as Iterable<[string, string]>)]] as [string, string][], body: Buffer.from(body) }
 }
 
 describe('SigV4 verifier of the test servers', () => {
