@@ -20,6 +20,8 @@ export function isBinary(contentType: string | null, binaryMediaTypes: string[])
   return binaryMediaTypes.some((b) => {
     const pattern = b.toLowerCase()
     if (pattern === '*/*') return true
+    // A left-side wildcard matches nothing on AWS, not even itself.
+    if (pattern.startsWith('*/')) return false
     if (pattern.endsWith('/*')) return type.startsWith(pattern.slice(0, -1))
     return pattern === type
   })

@@ -40,7 +40,7 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
 const canonicalNames = new Map<string, string>()
 
 /** Workers lower-case header names; templates commonly read them as sent (`Content-Type`). Cached per name. */
-function canonicalHeader(name: string): string {
+export function canonicalHeader(name: string): string {
   let out = canonicalNames.get(name)
   if (out === undefined) {
     out = name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())

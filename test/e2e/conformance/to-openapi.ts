@@ -219,6 +219,8 @@ function integration(i: CaseIntegration, values: HarnessValues): Record<string, 
   const type = i.type.toUpperCase()
   const out: Record<string, unknown> = { type: type.toLowerCase() }
   if (i.integrationHttpMethod) out.httpMethod = i.integrationHttpMethod
+  // AWS requires an integration method; the recording tests' helper sent POST unless told otherwise.
+  else if (type === 'AWS' || type === 'AWS_PROXY') out.httpMethod = 'POST'
   let uri = i.uri
   // Cases recorded against httpbin sometimes leave the URI out; any path of the echo backend answers.
   if (uri === undefined && i.backend && (type === 'HTTP' || type === 'HTTP_PROXY')) uri = '<BACKEND>'

@@ -1,0 +1,125 @@
+import { queryOf, splitRequestUrl, type Invocation } from '../../invocation'
+import { contextOf } from '../../context'
+import { bytesToBase64 } from '../../base64'
+import { readRequestBytes } from '../body-limit'
+import { isBinary } from '../content-handling'
+import { canonicalHeader } from '../template-input'
+
+/** The Lambda proxy event, payload format 1.0 (../shared/spec §4.1). */
+export interface ProxyEventV1 {
+  resource: string
+  path: string
+  httpMethod: string
+  headers: Record<string, string>
+  multiValueHeaders: Record<string, string[]>
+  queryStringParameters: Record<string, string> | null
+  multiValueQueryStringParameters: Record<string, string[]> | null
+  pathParameters: Record<string, string> | null
+  stageVariables: Record<string, string> | null
+  requestContext: Record<string, unknown>
+  body: string | null
+  isBase64Encoded: boolean
+}
+
+/** Client headers AWS leaves out of the event (recorded), and Cloudflare's own about the hop to the gateway. */
+const notInEvent = new Set([
+  'connection',
+  'content-length',
+  'content-md5',
+  'expect',
+  'keep-alive',
+  'max-forwards',
+  'proxy-authenticate',
+  'proxy-connection',
+  'server',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'www-authenticate',
+  'cf-connecting-ip',
+  'cf-ipcountry',
+  'cf-ray',
+  'cf-visitor',
+  'cdn-loop',
+])
+
+/** The `$context` members a REST event's requestContext carries (no `authorizer` without one). */
+const contextKeys = [
+  'accountId',
+  'apiId',
+  'deploymentId',
+  'domainName',
+  'domainPrefix',
+  'extendedRequestId',
+  'httpMethod',
+  'identity',
+  'path',
+  'protocol',
+  'requestId',
+  'requestTime',
+  'requestTimeEpoch',
+  'resourceId',
+  'resourcePath',
+  'stage',
+] as const
+
+/**
+ * Builds the event AWS_PROXY hands the function: raw path without the stage, form-decoded
+ * query (last value wins in the single-value map), raw path parameters, `null` where AWS has
+ * nothing, the body base64-encoded when its Content-Type is a binary media type.
+ * @example const event = await proxyEvent(inv, traceId)
+ */
+export async function proxyEvent(inv: Invocation, traceId: string): Promise<ProxyEventV1> {
+  const request = inv.request
+  const headers: Record<string, string> = {}
+  const multiValueHeaders: Record<string, string[]> = {}
+  const add = (name: string, value: string) => {
+    // Workers hand over lower-cased names; the event shows them as clients usually write them.
+    const shown = canonicalHeader(name)
+    headers[shown] = value
+    multiValueHeaders[shown] = [value]
+  }
+  for (const [name, value] of request.headers) if (!notInEvent.has(name)) add(name, value)
+  const url = splitRequestUrl(request.url)
+  const https = request.url.startsWith('https:')
+  const port = /:(\d+)$/.exec(url.host)?.[1] ?? (https ? '443' : '80')
+  if (!request.headers.has('host')) add('host', url.host)
+  const forwarded = request.headers.get('x-forwarded-for')
+  add('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
+  add('x-forwarded-port', port)
+  add('x-forwarded-proto', https ? 'https' : 'http')
+  add('x-amzn-trace-id', traceId)
+
+  const query = queryOf(inv)
+  let queryStringParameters: Record<string, string> | null = null
+  let multiValueQueryStringParameters: Record<string, string[]> | null = null
+  for (const [name, value] of query) {
+    ;(queryStringParameters ??= {})[name] = value
+    ;((multiValueQueryStringParameters ??= {})[name] ??= []).push(value)
+  }
+
+  const bytes = new Uint8Array(await readRequestBytes(request))
+  const binary = isBinary(request.headers.get('content-type'), inv.api.binaryMediaTypes)
+  const context = contextOf(inv)
+  const requestContext: Record<string, unknown> = {}
+  for (const key of contextKeys) requestContext[key] = context[key]
+
+  return {
+    resource: inv.method!.resourcePath,
+    // Without the stage, not decoded; a `//` right after the stage is collapsed, inner ones kept.
+    path: inv.resourcePath.replace(/^\/{2,}/, '/'),
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters,
+    multiValueQueryStringParameters,
+    pathParameters: Object.keys(inv.pathParameters).length > 0 ? { ...inv.pathParameters } : null,
+    stageVariables: Object.keys(inv.stage.variables).length > 0 ? { ...inv.stage.variables } : null,
+    requestContext,
+    body: bytes.length === 0 ? null : binary ? bytesToBase64(bytes) : utf8.decode(bytes),
+    isBase64Encoded: bytes.length > 0 && binary,
+  }
+}
+
+const utf8 = new TextDecoder()
