@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileOrThrow } from '../../../src/definitions/compile'
 import type { Invocation } from '../../../src/invocation'
+import { testInvocation } from '../invocation'
 import { integrationRequest } from '../../../src/integration/integration-request'
 import { awsTargetOf } from '../../../src/integration/aws/target'
 import { serviceRequest } from '../../../src/integration/aws/service-request'
@@ -51,23 +52,8 @@ paths:
 ])
 const api = table.apis[0]
 
-function invocation(path: string, method: string, init: RequestInit = {}, pathParameters: Record<string, string> = {}): Invocation {
-  const resource = api.resources.find((r) => r.path === path)!
-  return {
-    request: new Request(`https://gw/dev${path}`, { method, ...init }),
-    search: '',
-    api,
-    stage: api.stages.dev,
-    method: resource.methods[method],
-    resourcePath: path,
-    pathParameters,
-    requestId: '6f1c3c3e-2c65-4c4e-9d5e-5b0f3a0c2f11',
-    extendedRequestId: 'abc=',
-    startedAt: Date.UTC(2026, 10, 24),
-    sourceIp: '203.0.113.7',
-    env: {},
-  }
-}
+const invocation = (path: string, method: string, init: RequestInit = {}, pathParameters: Record<string, string> = {}) =>
+  testInvocation(api, path, method, path.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? ''), { init, pathParameters })
 
 async function build(inv: Invocation) {
   const req = await integrationRequest(inv)
