@@ -23,6 +23,7 @@ ${extra.replace(/^/gm, '        ')}`
 
 const api = (services: string, deadPort: number) => `openapi: 3.0.1
 info: { title: orders, version: '1' }
+x-amazon-apigateway-binary-media-types: [image/png]
 x-gateway:
   apiId: orders
   stages: { v1: {} }
@@ -70,6 +71,15 @@ responses: { default: { statusCode: '200' } }`)}
     get:
 ${lambda('echo', `credentials: arn:aws:iam::123456789012:role/nobody
 responses: { default: { statusCode: '200' } }`)}
+  /proxy/{path+}:
+    x-amazon-apigateway-any-method:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn('proxy-echo')}' }
+  /proxy-fails:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn('lookup')}' }
+  /proxy-slow:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn('slow')}', timeoutInMillis: 300 }
   /queue:
     post:
       x-amazon-apigateway-integration:
@@ -91,6 +101,7 @@ beforeAll(async () => {
     ]),
     functions: {
       echo: (event) => event,
+      'proxy-echo': (event) => ({ statusCode: '201', headers: { 'x-fn': 'yes' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: JSON.stringify(event) }),
       lookup: (event) => {
         if (event.id === '7') return { id: '7', item: 'teapot' }
         throw new LambdaError(`Order ${event.id} not found`, 'NotFound')
@@ -188,6 +199,52 @@ describe('aws integration (Lambda)', () => {
     const res = await get('/as-unknown-role')
     expect(res.status).toBe(500)
     expect(gateway.output()).toMatch(/cannot assume arn:aws:iam::123456789012:role\/nobody .*403 AccessDenied/)
+  })
+})
+
+describe('aws_proxy integration', () => {
+  it("hands the function the request as AWS's event and returns its answer", async () => {
+    const res = await rawRequest(gateway.url, {
+      method: 'PUT',
+      path: '/v1/proxy/a%2Bb//c?x=1&x=2+3',
+      headers: { 'content-type': 'application/json', 'x-custom': 'v' },
+      body: '{"n":1}',
+    })
+    expect(res.status).toBe(201)
+    expect(res.headers['x-fn']).toBe('yes')
+    expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2'])
+    expect(res.headers['x-amzn-trace-id']).toMatch(/^Root=1-.*;Parent=/)
+    const event = JSON.parse(res.text)
+    expect(event).toMatchObject({
+      resource: '/proxy/{path+}',
+      path: '/proxy/a%2Bb//c',
+      httpMethod: 'PUT',
+      pathParameters: { path: 'a%2Bb//c' },
+      queryStringParameters: { x: '2 3' },
+      multiValueQueryStringParameters: { x: ['1', '2 3'] },
+      body: '{"n":1}',
+      isBase64Encoded: false,
+      stageVariables: null,
+      requestContext: { path: '/v1/proxy/a%2Bb//c', stage: 'v1', resourcePath: '/proxy/{path+}', apiId: 'orders' },
+    })
+    expect(event.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-Custom': 'v', 'X-Forwarded-Proto': 'http' })
+    expect(event.headers['Content-Length']).toBeUndefined()
+    expect(lastCall('lambda')).toMatchObject({ accessKeyId: own.accessKeyId, fields: { functionName: 'proxy-echo' } })
+  })
+
+  it('base64-encodes a request body of a binary media type', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255])
+    const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/proxy/upload', headers: { 'content-type': 'image/png' }, body: png })
+    expect(JSON.parse(res.text)).toMatchObject({ body: png.toString('base64'), isBase64Encoded: true })
+  })
+
+  it('answers 502 when the function fails, and 504 when it outlasts the timeout', async () => {
+    const failed = await get('/proxy-fails')
+    expect(failed.status).toBe(502)
+    expect(JSON.parse(failed.text)).toEqual({ message: 'Internal server error' })
+    const slow = await get('/proxy-slow')
+    expect(slow.status).toBe(504)
+    expect(JSON.parse(slow.text)).toEqual({ message: 'Endpoint request timed out' })
   })
 })
 
