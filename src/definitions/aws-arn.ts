@@ -44,7 +44,10 @@ export function parseIntegrationArn(uri: string): AwsTarget | { error: string } 
   return target
 }
 
-/** Is the function reference usable by Lambda's Invoke API? A full ARN must have ARN's shape. */
+/**
+ * Why a function reference is unusable by Lambda's Invoke API, if it is; a full ARN must have ARN's shape.
+ * @example checkFunctionArn('arn:aws:lambda:eu-west-1:1234:function:f') // '"arn:…" is not a Lambda function ARN (…)'
+ */
 export function checkFunctionArn(functionArn: string): string | undefined {
   if (functionArn.startsWith('arn:') && !functionArnForm.test(functionArn)) {
     return `"${functionArn}" is not a Lambda function ARN (arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}])`
@@ -59,6 +62,7 @@ export type CredentialsRef = { role: string } | { caller: true }
 const roleArn = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const callerArn = 'arn:aws:iam::*:user/*'
 
+/** @example parseCredentials('arn:aws:iam::*:user/*') // { caller: true } */
 export function parseCredentials(value: string): CredentialsRef | { error: string } {
   if (value === callerArn) return { caller: true }
   if (roleArn.test(value)) return { role: value }

@@ -36,7 +36,10 @@ const unmappableForAws = new Set([...unmappable, 'authorization', 'connection', 
 /** Static mappings to these are dropped silently for HTTP integrations. */
 const silentlyDropped = new Set(['connection', 'expect', 'proxy-authenticate', 'te', 'via'])
 
-/** A mapping AWS refuses to send makes every call a 500 (recorded for HTTP, AWS and AWS_PROXY). */
+/**
+ * A mapping AWS refuses to send makes every call a 500 (recorded for HTTP, AWS and AWS_PROXY).
+ * @example checkMappableHeaders(inv.method!.integration) // throws for integration.request.header.TE on an AWS integration
+ */
 export function checkMappableHeaders(integration: Integration) {
   const refused = integration.type === 'aws' || integration.type === 'aws_proxy' ? unmappableForAws : unmappable
   for (const { name } of requestPlan(integration).headers) {

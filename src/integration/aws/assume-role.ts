@@ -20,6 +20,8 @@ const stsTimeoutMs = 5_000
  * The role's temporary credentials from STS AssumeRole (signed with the gateway's own),
  * shared by concurrent requests and kept until shortly before they expire. STS is reached
  * like any service: `x-gateway.awsEndpoints.sts`, else `default`, else `sts.{region}.amazonaws.com`.
+ * @example
+ * const temporary = await assumeRole(inv, own, 'arn:aws:iam::123456789012:role/apigw-invoke', 'eu-west-1')
  */
 export function assumeRole(inv: Invocation, own: AwsCredentials, roleArn: string, region: string): Promise<AwsCredentials> {
   const endpoint = endpointFor(inv.api, 'sts', region)

@@ -13,6 +13,8 @@ export interface AwsCredentials {
  * `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`), or, when the integration names a role
  * in `credentials`, that role's, assumed through STS with the gateway's own.
  * None configured is a 500, explained once per request in the log and never to the client.
+ * @example
+ * const credentials = await credentialsFor(inv, 'eu-west-1') // { accessKeyId, secretAccessKey, sessionToken? }
  */
 export async function credentialsFor(inv: Invocation, region: string): Promise<AwsCredentials> {
   const env = inv.env

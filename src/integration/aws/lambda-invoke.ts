@@ -24,6 +24,8 @@ export interface LambdaResult {
  * throttling (429) is INTEGRATION_FAILURE with 500, Lambda's own 5xx is INTEGRATION_FAILURE
  * with 502, any other refusal (no such function, no permission, bad payload) is a 500
  * configuration error. Each is logged with Lambda's reason.
+ * @example
+ * const { functionError, payload } = await invokeLambda(inv, target, encoder.encode('{"id": 7}'), headers)
  */
 export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: Uint8Array, headers: Headers): Promise<LambdaResult> {
   const integration = inv.method!.integration
@@ -46,7 +48,10 @@ export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: 
   throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
 }
 
-/** A Lambda error payload's `errorMessage`: what selection patterns match for AWS integrations. */
+/**
+ * A Lambda error payload's `errorMessage`: what selection patterns match for AWS integrations.
+ * @example errorMessageOf('{"errorMessage": "Order 8 not found", "errorType": "NotFound"}') // 'Order 8 not found'
+ */
 export function errorMessageOf(payload: string): string {
   try {
     const parsed = JSON.parse(payload) as { errorMessage?: unknown }

@@ -10,6 +10,7 @@ const fixed = new WeakMap<object, AwsTarget>()
  * The integration's ARN with `${stageVariables.x}` and `{name}` filled in, parsed. An ARN
  * without placeholders is parsed once; one that no longer parses once filled (a stage variable
  * holding something odd) is AWS's 500.
+ * @example awsTargetOf(inv, req.pathValues) // { region: 'us-east-1', service: 'sqs', path: '123456789012/orders' }
  */
 export function awsTargetOf(inv: Invocation, pathValues: Record<string, string> = {}): AwsTarget {
   const integration = inv.method!.integration
