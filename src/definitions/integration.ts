@@ -1,4 +1,4 @@
-import type { Integration, IntegrationResponse } from './table'
+import type { Api, Integration, IntegrationResponse } from './table'
 import type { IntegrationDefinition } from './schema'
 import type { DefinitionError } from './errors'
 import type { Segment } from './paths'
@@ -89,6 +89,19 @@ export function compileIntegration(
     cacheKeyParameters: def.cacheKeyParameters ?? [],
     ...(def.cacheNamespace ? { cacheNamespace: def.cacheNamespace } : {}),
     ...(credentialsRole ? { credentialsRole } : {}),
+    ...(def.type === 'aws_proxy' && def.payloadFormatVersion ? { payloadFormatVersion: def.payloadFormatVersion } : {}),
+  }
+}
+
+/** Payload format 2.0 exists only for HTTP APIs; a REST API's Lambda events are always 1.0. */
+export function checkPayloadFormats(api: Api, report: Report) {
+  if (api.protocol === 'HTTP') return
+  for (const resource of api.resources) {
+    for (const method of Object.values(resource.methods)) {
+      if (method.integration.payloadFormatVersion !== '2.0') continue
+      const verb = method.httpMethod === 'ANY' ? 'x-amazon-apigateway-any-method' : method.httpMethod.toLowerCase()
+      report(['paths', resource.path, verb, 'x-amazon-apigateway-integration', 'payloadFormatVersion'], 'payload format 2.0 is for HTTP APIs (x-gateway.protocolType: HTTP); REST APIs use 1.0')
+    }
   }
 }
 

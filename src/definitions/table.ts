@@ -29,6 +29,8 @@ export interface Integration {
   responses: IntegrationResponse[]
   cacheKeyParameters: string[]
   cacheNamespace?: string
+  /** AWS_PROXY: the Lambda event format; 2.0 only for HTTP APIs. */
+  payloadFormatVersion?: '1.0' | '2.0'
   /** AWS and AWS_PROXY: the role to assume (`credentials`); absent, or `arn:aws:iam::*:user/*`, uses the gateway's own. */
   credentialsRole?: string
 }

@@ -6,24 +6,40 @@ import { awsTraceId } from './aws/trace-id'
 import { invokeLambda } from './aws/lambda-invoke'
 import { proxyEvent } from './lambda-proxy/event'
 import { proxyResponse } from './lambda-proxy/response'
+import { proxyEventV2 } from './lambda-proxy/event-v2'
+import { httpApiFailure, proxyResponseV2 } from './lambda-proxy/response-v2'
 
 /**
- * AWS_PROXY (Lambda proxy, payload format 1.0): the whole request becomes the event, and the
- * function's answer is the response. Parameter mappings, templates and integration responses
- * are ignored, as on AWS; a mapping AWS refuses still fails every call. A function error is 502.
+ * AWS_PROXY (Lambda proxy): the whole request becomes the event, and the function's answer is
+ * the response. Parameter mappings, templates and integration responses are ignored, as on AWS;
+ * a mapping AWS refuses still fails every call. REST APIs use payload format 1.0 (a function
+ * error is a 502); HTTP APIs may choose 2.0 (a function error is a 500, a timeout a 503).
  */
 export async function awsProxy(inv: Invocation): Promise<Response> {
-  checkMappableHeaders(inv.method!.integration)
+  const integration = inv.method!.integration
+  checkMappableHeaders(integration)
+  const v2 = inv.api.protocol === 'HTTP' && integration.payloadFormatVersion === '2.0'
   const target = awsTargetOf(inv)
   const traceId = awsTraceId(inv.request.headers.get('x-amzn-trace-id'), inv.requestId, inv.startedAt)
-  const event = await proxyEvent(inv, traceId)
+  const event = v2 ? await proxyEventV2(inv, traceId) : await proxyEvent(inv, traceId)
   const headers = new Headers({ 'x-amzn-trace-id': traceId, 'x-amzn-apigateway-api-id': inv.api.id })
-  const result = await invokeLambda(inv, target, encoder.encode(JSON.stringify(event)), headers)
+  let result
+  try {
+    result = await invokeLambda(inv, target, encoder.encode(JSON.stringify(event)), headers)
+  } catch (e) {
+    if (v2 && e instanceof GatewayError && e.type === 'INTEGRATION_TIMEOUT') {
+      throw new GatewayError('INTEGRATION_TIMEOUT', { status: 503, message: 'Service Unavailable', cause: e })
+    }
+    throw e
+  }
   if (result.functionError) {
-    console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: the function failed: ${utf8.decode(result.payload).slice(0, 300)}`)
+    const why = `the function failed: ${utf8.decode(result.payload).slice(0, 300)}`
+    if (v2) throw httpApiFailure(why)
+    console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: ${why}`)
     throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
   }
-  const response = proxyResponse(inv, utf8.decode(result.payload))
+  const payload = utf8.decode(result.payload)
+  const response = v2 ? proxyResponseV2(inv, payload) : proxyResponse(inv, payload)
   response.headers.set('x-amzn-trace-id', traceId)
   return response
 }

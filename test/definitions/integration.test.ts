@@ -73,4 +73,10 @@ describe('AWS integration definitions', () => {
       'routes/aws.yaml: $["x-gateway"].awsEndpoints.Bad_Name: keys are service names as in integration ARNs (lambda, sqs, dynamodb, sts …) or default',
     ])
   })
+
+  it('keeps payload format 2.0 to HTTP APIs', () => {
+    const integration = `type: aws_proxy\nhttpMethod: POST\nuri: ${lambda}\npayloadFormatVersion: '2.0'`
+    expect(messages(integration)).toEqual([`routes/aws.yaml: ${at}.payloadFormatVersion: payload format 2.0 is for HTTP APIs (x-gateway.protocolType: HTTP); REST APIs use 1.0`])
+    expect(messages(integration, 'x-gateway: { protocolType: HTTP }')).toEqual([])
+  })
 })

@@ -89,6 +89,19 @@ responses: { default: { statusCode: '200' } }`)}
         responses: { default: { statusCode: '200' } }
 `
 
+/** An HTTP API (protocolType HTTP) whose Lambda takes payload format 2.0. */
+const httpApi = (services: string) => `openapi: 3.0.1
+info: { title: shop, version: '1' }
+x-gateway: { apiId: shop, protocolType: HTTP, awsEndpoints: { lambda: '${services}' } }
+paths:
+  /carts/{id}:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn('v2-echo')}', payloadFormatVersion: '2.0' }
+  /carts-fail:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn('lookup')}', payloadFormatVersion: '2.0' }
+`
+
 let services: Awaited<ReturnType<typeof startAwsServices>>
 let gateway: RunningGateway
 let routes: Awaited<ReturnType<typeof routesDir>>
@@ -101,6 +114,7 @@ beforeAll(async () => {
     ]),
     functions: {
       echo: (event) => event,
+      'v2-echo': (event) => ({ routeKey: event.routeKey, rawPath: event.rawPath, cookies: event.cookies, query: event.queryStringParameters }),
       'proxy-echo': (event) => ({ statusCode: '201', headers: { 'x-fn': 'yes' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: JSON.stringify(event) }),
       lookup: (event) => {
         if (event.id === '7') return { id: '7', item: 'teapot' }
@@ -116,7 +130,7 @@ beforeAll(async () => {
     },
     roles: { [role]: assumed },
   })
-  routes = await routesDir({ 'orders.yaml': api(services.url, await freePort()) })
+  routes = await routesDir({ 'orders.yaml': api(services.url, await freePort()), 'shop.yaml': httpApi(services.url) })
   gateway = await startGateway(routes.dir, {
     env: { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey, AWS_SESSION_TOKEN: own.sessionToken },
   })
@@ -245,6 +259,23 @@ describe('aws_proxy integration', () => {
     const slow = await get('/proxy-slow')
     expect(slow.status).toBe(504)
     expect(JSON.parse(slow.text)).toEqual({ message: 'Endpoint request timed out' })
+  })
+})
+
+describe('aws_proxy integration, payload format 2.0 (HTTP API)', () => {
+  const shop = (path: string, headers: Record<string, string> = {}) => rawRequest(gateway.url, { path, headers: { host: 'shop.execute-api.localhost', ...headers } })
+
+  it('sends the 2.0 event and infers a JSON response from a plain result', async () => {
+    const res = await shop('/carts/9?x=1&x=2', { cookie: 'a=1; b=2' })
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(res.text)).toEqual({ routeKey: 'GET /carts/{id}', rawPath: '/carts/9', cookies: ['a=1', 'b=2'], query: { x: '1,2' } })
+  })
+
+  it("answers a function error with HTTP APIs' 500", async () => {
+    const res = await shop('/carts-fail')
+    expect(res.status).toBe(500)
+    expect(JSON.parse(res.text)).toEqual({ message: 'Internal Server Error' })
   })
 })
 

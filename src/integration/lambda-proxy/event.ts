@@ -7,6 +7,8 @@ import { canonicalHeader } from '../template-input'
 
 /** The Lambda proxy event, payload format 1.0 (../shared/spec §4.1). */
 export interface ProxyEventV1 {
+  /** HTTP APIs only; REST events have no version. */
+  version?: '1.0'
   resource: string
   path: string
   httpMethod: string
@@ -105,10 +107,13 @@ export async function proxyEvent(inv: Invocation, traceId: string): Promise<Prox
   const requestContext: Record<string, unknown> = {}
   for (const key of contextKeys) requestContext[key] = context[key]
 
+  const httpApi = inv.api.protocol === 'HTTP'
   return {
+    ...(httpApi ? { version: '1.0' as const } : {}),
     resource: inv.method!.resourcePath,
-    // Without the stage, not decoded; a `//` right after the stage is collapsed, inner ones kept.
-    path: inv.resourcePath.replace(/^\/{2,}/, '/'),
+    // REST: without the stage, not decoded; a `//` right after the stage is collapsed, inner ones
+    // kept. HTTP APIs keep a named stage in the path.
+    path: httpApi ? (context.path as string) : inv.resourcePath.replace(/^\/{2,}/, '/'),
     httpMethod: request.method,
     headers,
     multiValueHeaders,
