@@ -3,7 +3,7 @@ import { documentSchema, operationSchema, type Document, type Operation } from '
 import { DefinitionsError, type DefinitionError } from './errors'
 import { parseDefinition } from './parse'
 import { parsePathTemplate, routeShape, type Segment } from './paths'
-import { checkPayloadFormats, compileIntegration } from './integration'
+import { checkLambdaIntegrations, compileIntegration } from './integration'
 import { isResponseType } from '../gateway-responses/catalogue'
 import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
@@ -109,7 +109,7 @@ function compileDocument(
     report(['x-amazon-apigateway-api-key-source'], 'AUTHORIZER needs a Lambda authorizer, which is not supported yet; use HEADER')
   }
   checkCacheSettings(doc, api, report, warn)
-  checkPayloadFormats(api, report)
+  checkLambdaIntegrations(api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
 }
 

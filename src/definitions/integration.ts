@@ -93,14 +93,24 @@ export function compileIntegration(
   }
 }
 
-/** Payload format 2.0 exists only for HTTP APIs; a REST API's Lambda events are always 1.0. */
-export function checkPayloadFormats(api: Api, report: Report) {
-  if (api.protocol === 'HTTP') return
+/**
+ * Lambda integrations across the API: payload format 2.0 exists only for HTTP APIs (an error),
+ * and Lambda is invoked with POST only (AWS accepts another method but fails every call: a warning).
+ */
+export function checkLambdaIntegrations(api: Api, report: Report, warn: Report) {
   for (const resource of api.resources) {
     for (const method of Object.values(resource.methods)) {
-      if (method.integration.payloadFormatVersion !== '2.0') continue
+      const integration = method.integration
       const verb = method.httpMethod === 'ANY' ? 'x-amazon-apigateway-any-method' : method.httpMethod.toLowerCase()
-      report(['paths', resource.path, verb, 'x-amazon-apigateway-integration', 'payloadFormatVersion'], 'payload format 2.0 is for HTTP APIs (x-gateway.protocolType: HTTP); REST APIs use 1.0')
+      const at = ['paths', resource.path, verb, 'x-amazon-apigateway-integration']
+      if (integration.payloadFormatVersion === '2.0' && api.protocol !== 'HTTP') {
+        report([...at, 'payloadFormatVersion'], 'payload format 2.0 is for HTTP APIs (x-gateway.protocolType: HTTP); REST APIs use 1.0')
+      }
+      if (!integration.type.startsWith('aws') || !integration.uri || !integration.httpMethod || integration.httpMethod === 'POST') continue
+      const target = parseIntegrationArn(integration.uri.replace(stageVariableRef, 'stagevar'))
+      if (!('error' in target) && target.functionArn) {
+        warn([...at, 'httpMethod'], `Lambda is invoked with POST: with ${integration.httpMethod} every call fails with a 500, as on AWS`)
+      }
     }
   }
 }

@@ -74,6 +74,12 @@ describe('AWS integration definitions', () => {
     ])
   })
 
+  it('warns that a Lambda integration with another method than POST fails every call', () => {
+    const { errors, warnings } = compile(`type: aws_proxy\nhttpMethod: GET\nuri: ${lambda}`)
+    expect(errors).toEqual([])
+    expect(warnings.map(formatError)).toEqual([`routes/aws.yaml: ${at}.httpMethod: Lambda is invoked with POST: with GET every call fails with a 500, as on AWS`])
+  })
+
   it('keeps payload format 2.0 to HTTP APIs', () => {
     const integration = `type: aws_proxy\nhttpMethod: POST\nuri: ${lambda}\npayloadFormatVersion: '2.0'`
     expect(messages(integration)).toEqual([`routes/aws.yaml: ${at}.payloadFormatVersion: payload format 2.0 is for HTTP APIs (x-gateway.protocolType: HTTP); REST APIs use 1.0`])
