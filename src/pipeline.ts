@@ -28,7 +28,7 @@ export function createPipeline(table: RouteTable) {
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext): Promise<Response> {
     const startedAt = Date.now()
     const ids = newRequestIds()
-    const failure: Failure = { ...ids }
+    const failure: Failure = { requestId: ids.requestId, extendedRequestId: ids.extendedRequestId }
     try {
       const url = splitRequestUrl(request.url)
       checkRequestLimits(request, url.path)
@@ -60,7 +60,8 @@ export function createPipeline(table: RouteTable) {
       inv.method = match.method
       inv.pathParameters = match.pathParameters
 
-      await methodRequest(inv)
+      const checking = methodRequest(inv)
+      if (checking) await checking
       // The stage cache answers hits itself; misses reach the integration.
       const response = await cache(inv, integrations[match.method.integration.type])
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)

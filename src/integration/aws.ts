@@ -1,6 +1,5 @@
 import type { Invocation } from '../invocation'
 import { contextOf } from '../context'
-import { readResponseBytes } from './body-limit'
 import { isBinary } from './content-handling'
 import { integrationRequest } from './integration-request'
 import { integrationResponse, type IntegrationResult } from './integration-response'
@@ -37,8 +36,7 @@ export async function aws(inv: Invocation): Promise<Response> {
     contextOf(inv).awsEndpointRequestId = lambda.headers.get('x-amzn-requestid')
   } else {
     const request = serviceRequest(inv, target, req)
-    const upstream = await signedFetch(request, await credentialsFor(inv, target.region), integration.timeoutInMillis)
-    const bytes = await readResponseBytes(upstream)
+    const { response: upstream, bytes } = await signedFetch(request, await credentialsFor(inv, target.region), integration.timeoutInMillis)
     result = {
       selectionValue: String(upstream.status),
       body: utf8.decode(bytes),

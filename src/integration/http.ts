@@ -1,8 +1,7 @@
 import type { Invocation } from '../invocation'
 import { backendUrl } from './uri'
-import { readResponseBytes } from './body-limit'
 import { isBinary } from './content-handling'
-import { fetchWithTimeout } from './fetch-with-timeout'
+import { fetchWholeWithTimeout } from './fetch-with-timeout'
 import { integrationRequest } from './integration-request'
 import { integrationResponse } from './integration-response'
 
@@ -27,8 +26,7 @@ export async function http(inv: Invocation): Promise<Response> {
   if (sendBody && req.payload.length > 0 && req.contentType && !headers.has('content-type')) headers.set('content-type', req.contentType)
 
   // Bytes, not a string: fetch would add its own `Content-Type: text/plain` to a string body.
-  const upstream = await fetchWithTimeout(url, { method, headers, body: sendBody ? req.payload : null, redirect: 'manual' }, integration.timeoutInMillis)
-  const bytes = await readResponseBytes(upstream)
+  const { response: upstream, bytes } = await fetchWholeWithTimeout(url, { method, headers, body: sendBody ? req.payload : null, redirect: 'manual' }, integration.timeoutInMillis)
   const response = integrationResponse(inv, integration, {
     selectionValue: String(upstream.status),
     body: utf8.decode(bytes),

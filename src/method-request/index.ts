@@ -11,9 +11,11 @@ import { checkApiKey } from './api-key'
  */
 export function createMethodRequest(table: RouteTable) {
   const plans = createPlanIndex(table)
-  return async function methodRequest(inv: Invocation): Promise<void> {
+  /** Undefined when every check was decided at once (no key, no stage limit): no promise to await. */
+  return function methodRequest(inv: Invocation): Promise<void> | undefined {
     checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE)
-    await checkStageThrottle(inv)
-    if (inv.method!.apiKeyRequired) await checkApiKey(inv, plans)
+    const stage = checkStageThrottle(inv)
+    if (!inv.method!.apiKeyRequired) return stage
+    return stage ? stage.then(() => checkApiKey(inv, plans)) : checkApiKey(inv, plans)
   }
 }

@@ -1,5 +1,6 @@
-import type { Throttle } from '../definitions/table'
+import type { Method, Stage, Throttle } from '../definitions/table'
 import type { Invocation } from '../invocation'
+import type { Env } from '../env'
 import { GatewayError } from '../gateway-responses/error'
 import { accountThrottle } from '../definitions/usage-plans'
 import { fullBucket, takeAll, type Bucket } from './token-bucket'
@@ -8,19 +9,43 @@ import { objectNamed } from '../durable/object-ids'
 
 /**
  * Stage throttling from `methodSettings`: the method's own entry, else the stage's `*\u002F*`,
- * each method with its own bucket as on AWS. Methods without a configured limit touch no object.
+ * each method with its own bucket as on AWS. Methods without a configured limit touch no object
+ * and return at once, without a promise.
  */
-export async function checkStageThrottle(inv: Invocation): Promise<void> {
-  const method = inv.method!
-  const methodKey = `${method.resourcePath}/${method.httpMethod}`
-  const limit: Throttle | undefined = inv.stage.throttle[methodKey] ?? inv.stage.throttle['*/*']
-  if (!limit || !inv.env.THROTTLE) return
-  const ns = inv.env.THROTTLE
-  const result = await guardDurableCall(inv, () => objectNamed(ns, `${inv.api.id}/${inv.stage.name}/${methodKey}`).take(limit, Date.now()))
+export function checkStageThrottle(inv: Invocation): Promise<void> | undefined {
+  const bucket = stageBucketOf(inv.stage, inv.method!)
+  if (!bucket || !inv.env.THROTTLE) return
+  return takeStageToken(inv, inv.env.THROTTLE, bucket)
+}
+
+async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { name, limit }: StageBucket): Promise<void> {
+  const result = await guardDurableCall(inv, () => objectNamed(ns, `${inv.api.id}/${inv.stage.name}/${name}`).take(limit, Date.now()))
   if (result && !result.ok) {
     const headers = inv.stage.rateLimitHeaders ? { 'retry-after': String(Math.max(1, result.retryAfter)) } : undefined
     throw new GatewayError('THROTTLED', { headers })
   }
+}
+
+interface StageBucket {
+  /** `/path/METHOD`, as methodSettings names it. */
+  name: string
+  limit: Throttle
+}
+
+/** Each method's stage limit, resolved on first use per stage rather than per request. */
+const stageBuckets = new WeakMap<Method, Map<Stage, StageBucket | null>>()
+
+function stageBucketOf(stage: Stage, method: Method): StageBucket | null {
+  let byStage = stageBuckets.get(method)
+  if (!byStage) stageBuckets.set(method, (byStage = new Map()))
+  let bucket = byStage.get(stage)
+  if (bucket === undefined) {
+    const name = `${method.resourcePath}/${method.httpMethod}`
+    const limit = stage.throttle[name] ?? stage.throttle['*/*']
+    bucket = limit ? { name, limit } : null
+    byStage.set(stage, bucket)
+  }
+  return bucket
 }
 
 // AWS's account-level default, kept per isolate: a single global object would cap the whole

@@ -55,22 +55,25 @@ const droppedResponseHeaders = new Set(['transfer-encoding', 'keep-alive', 'prox
 
 /**
  * The backend's response as the gateway returns it: status and headers kept, reserved
- * names renamed as AWS does, the gateway's own headers added. The runtime copies the
- * headers natively; only the few renamed ones are touched from JS.
+ * names renamed as AWS does, the gateway's own headers added, the body streamed as it comes.
+ * The headers are gathered into one plain object, which the runtime takes in a single pass
+ * (measured cheaper than copying the backend's headers and then editing them).
  */
 export function backendResponse(upstream: Response, requestId: string, extendedRequestId: string): Response {
-  const response = new Response(upstream.body, upstream)
-  const headers = response.headers
+  const headers: Record<string, string> = {}
+  // Set-Cookie lines (and a header named like an object's prototype) are appended afterwards.
+  let later: [string, string][] | undefined
   for (const [name, value] of upstream.headers) {
     const renamed = remappedResponseHeaders.get(name)
-    if (renamed !== undefined) {
-      headers.delete(name)
-      headers.append(renamed, value)
-    } else if (droppedResponseHeaders.has(name)) headers.delete(name)
+    if (renamed !== undefined) headers[renamed] = value
+    else if (name === 'set-cookie' || name === '__proto__') (later ??= []).push([name, value])
+    else if (!droppedResponseHeaders.has(name)) headers[name] = value
   }
-  headers.set('date', httpDate())
-  headers.set('x-amzn-RequestId', requestId)
-  headers.set('x-amz-apigw-id', extendedRequestId)
-  if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+  headers['content-type'] ??= 'application/json'
+  headers.date = httpDate()
+  headers['x-amzn-RequestId'] = requestId
+  headers['x-amz-apigw-id'] = extendedRequestId
+  const response = new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers })
+  if (later) for (const [name, value] of later) response.headers.append(name, value)
   return response
 }

@@ -57,6 +57,14 @@ paths:
         uri: http://127.0.0.1:${port}/upload
         contentHandling: CONVERT_TO_BINARY
         responses: { default: { statusCode: '200' } }
+  /stalled-body:
+    get:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: GET
+        uri: http://127.0.0.1:${port}/stalled-body
+        timeoutInMillis: 300
+        responses: { default: { statusCode: '200' } }
 `
 
 beforeAll(async () => {
@@ -72,6 +80,13 @@ beforeAll(async () => {
     '/png/': (_req, res) => {
       res.setHeader('content-type', 'image/png')
       res.end(png)
+    },
+    // Headers at once, the body only after the integration timeout.
+    '/stalled-body': async (_req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.flushHeaders()
+      await new Promise((r) => setTimeout(r, 1000))
+      res.end('{"late":true}')
     },
     '/upload': (_req, res, body) => {
       res.setHeader('content-type', 'application/json')
@@ -108,6 +123,12 @@ describe('http integration', () => {
     const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/orders/missing', headers: { 'content-type': 'application/json' }, body: order })
     expect(res.status).toBe(404)
     expect(JSON.parse(res.text)).toEqual({ error: 'no such order' })
+  })
+
+  it('counts the whole backend response against timeoutInMillis, body included (504)', async () => {
+    const res = await rawRequest(gateway.url, { path: '/v1/stalled-body' })
+    expect(res.status).toBe(504)
+    expect(JSON.parse(res.text)).toEqual({ message: 'Endpoint request timed out' })
   })
 
   it('answers 415 when passthrough is NEVER and no template matches', async () => {

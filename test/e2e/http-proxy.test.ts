@@ -49,6 +49,13 @@ paths:
         httpMethod: GET
         uri: http://127.0.0.1:${port}/slow
         timeoutInMillis: 300
+  /trickle:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: http://127.0.0.1:${port}/trickle
+        timeoutInMillis: 300
   /down:
     get:
       x-amazon-apigateway-integration:
@@ -62,6 +69,12 @@ beforeAll(async () => {
     '/slow': async (_req, res) => {
       await new Promise((r) => setTimeout(r, 3000))
       res.end('late')
+    },
+    // Headers at once, the rest of the body after the integration timeout.
+    '/trickle': async (_req, res) => {
+      res.write('first ')
+      await new Promise((r) => setTimeout(r, 1000))
+      res.end('last')
     },
     '/status/': (req, res) => {
       res.statusCode = Number(req.url!.split('/')[2])
@@ -211,6 +224,12 @@ describe('http_proxy', () => {
     const res = await rawRequest(gateway.url, { path: '/dev/slow' })
     expect(res.status).toBe(504)
     expect(JSON.parse(res.text)).toEqual({ message: 'Endpoint request timed out' })
+  })
+
+  it('times out until the response headers only: a body still streaming is not cut (AWS STREAM mode)', async () => {
+    const res = await rawRequest(gateway.url, { path: '/dev/trickle' })
+    expect(res.status).toBe(200)
+    expect(res.text).toBe('first last')
   })
 
   it('answers the INTEGRATION_FAILURE response when the backend is unreachable, and keeps serving', async () => {

@@ -3,6 +3,7 @@ import { GatewayError } from '../../gateway-responses/error'
 import type { AwsCredentials } from './credentials'
 import { endpointFor } from './endpoints'
 import { signedFetch } from './sign'
+import type { WholeResponse } from '../fetch-with-timeout'
 
 interface Held {
   credentials: Promise<AwsCredentials>
@@ -52,14 +53,14 @@ async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, en
     console.error(`${inv.api.id}: cannot assume ${roleArn} through STS at ${endpoint}: ${why}`)
     return new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
   }
-  let res: Response
+  let answer: WholeResponse
   try {
-    res = await signedFetch({ url: `${endpoint}/`, method: 'POST', headers, body: encoder.encode(form.toString()), service: 'sts', region }, own, stsTimeoutMs)
+    answer = await signedFetch({ url: `${endpoint}/`, method: 'POST', headers, body: encoder.encode(form.toString()), service: 'sts', region }, own, stsTimeoutMs)
   } catch (e) {
     throw fail(`STS unreachable (${(e as Error).cause ?? (e as Error).message})`)
   }
-  const xml = await res.text()
-  if (!res.ok) throw fail(`${res.status} ${element(xml, 'Code') ?? ''} ${element(xml, 'Message') ?? ''}`.trim())
+  const xml = new TextDecoder().decode(answer.bytes)
+  if (!answer.response.ok) throw fail(`${answer.response.status} ${element(xml, 'Code') ?? ''} ${element(xml, 'Message') ?? ''}`.trim())
   const accessKeyId = element(xml, 'AccessKeyId')
   const secretAccessKey = element(xml, 'SecretAccessKey')
   const sessionToken = element(xml, 'SessionToken')

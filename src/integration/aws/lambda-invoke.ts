@@ -1,7 +1,6 @@
 import type { Invocation } from '../../invocation'
 import type { AwsTarget } from '../../definitions/aws-arn'
 import { GatewayError } from '../../gateway-responses/error'
-import { readResponseBytes } from '../body-limit'
 import { credentialsFor } from './credentials'
 import { endpointFor } from './endpoints'
 import { signedFetch } from './sign'
@@ -35,8 +34,7 @@ export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: 
   }
   const credentials = await credentialsFor(inv, target.region)
   const url = `${endpointFor(inv.api, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
-  const res = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, integration.timeoutInMillis)
-  const body = await readResponseBytes(res)
+  const { response: res, bytes: body } = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, integration.timeoutInMillis)
   if (res.status >= 200 && res.status < 300) {
     const functionError = res.headers.get('x-amz-function-error') ?? undefined
     return { status: res.status, payload: body, headers: res.headers, ...(functionError ? { functionError } : {}) }

@@ -1,5 +1,5 @@
 import { AwsV4Signer } from 'aws4fetch'
-import { fetchWithTimeout } from '../fetch-with-timeout'
+import { fetchWholeWithTimeout, type WholeResponse } from '../fetch-with-timeout'
 import type { AwsCredentials } from './credentials'
 
 /** Derived signing keys, per secret, day, region and service (aws4fetch's cache). */
@@ -16,12 +16,12 @@ export interface SignedRequest {
 }
 
 /**
- * Signs a request with AWS Signature Version 4 (aws4fetch) and sends it once, within the
- * integration's timeout: no retries, as API Gateway's integration call makes none.
+ * Signs a request with AWS Signature Version 4 (aws4fetch) and sends it once, the whole answer
+ * read within the integration's timeout: no retries, as API Gateway's integration call makes none.
  * @example
- * await signedFetch({ url, method: 'POST', headers, body, service: 'lambda', region: 'us-east-1' }, credentials, 29000)
+ * const { response, bytes } = await signedFetch({ url, method: 'POST', headers, body, service: 'lambda', region: 'us-east-1' }, credentials, 29000)
  */
-export async function signedFetch(request: SignedRequest, credentials: AwsCredentials, timeoutMs: number): Promise<Response> {
+export async function signedFetch(request: SignedRequest, credentials: AwsCredentials, timeoutMs: number): Promise<WholeResponse> {
   // Secrets of assumed roles change hourly: keep the cache from growing without bound.
   if (signingKeys.size > 64) signingKeys.clear()
   const signer = new AwsV4Signer({
@@ -35,5 +35,5 @@ export async function signedFetch(request: SignedRequest, credentials: AwsCreden
     cache: signingKeys,
   })
   const signed = await signer.sign()
-  return fetchWithTimeout(signed.url.toString(), { method: request.method, headers: signed.headers, body: request.body, redirect: 'manual' }, timeoutMs)
+  return fetchWholeWithTimeout(signed.url.toString(), { method: request.method, headers: signed.headers, body: request.body, redirect: 'manual' }, timeoutMs)
 }
