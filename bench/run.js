@@ -13,7 +13,7 @@
  *   BENCH_ROUNDS=3 npm run bench   # targets take turns three times; the table shows the medians
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { availableParallelism, cpus, release, tmpdir } from 'node:os'
@@ -48,9 +48,10 @@ async function main() {
   const backendPort = Number(new URL(backend.url).port)
   const path = '/echo/a/b'
 
-  const targets = [{ name: 'direct', label: 'direct (Node backend)', url: `${backend.url}${path}` }]
+  const targets = [{ name: 'direct', label: 'direct (Node backend)', url: `${backend.url}${path}`, pid: backend.pid }]
   targets.push({ name: 'nginx', label: 'nginx reverse proxy', ...(await startNginx(work, backendPort, path)) })
-  targets.push({ name: 'passthrough', label: 'workerd passthrough', ...(await startPassthrough(work, backend.url, path)) })
+  targets.push({ name: 'passthrough', label: 'workerd passthrough', ...(await startPassthrough(work, backend.url, path, 'worker.js')) })
+  targets.push({ name: 'floor', label: 'passthrough + AWS headers', ...(await startPassthrough(work, backend.url, path, 'aws-floor.js')) })
   targets.push(...(await startGateway(work, backendPort)))
 
   for (const target of targets) {
@@ -64,7 +65,9 @@ async function main() {
     for (const target of live) {
       process.stdout.write(`${target.label.padEnd(28)} `)
       await wrk(target.url, settings.warmup, target.headers)
+      const cpuBefore = target.pid ? cpuTicks(target.pid) : 0
       const result = await wrk(target.url, settings.duration, target.headers)
+      if (target.pid && result.requests > 0) result.cpuUsPerRequest = ((cpuTicks(target.pid) - cpuBefore) * 1e6) / clockTicks / result.requests
       ;(target.rounds ??= []).push(result)
       console.log(`${Math.round(result.requestsPerSec)} req/s`)
     }
@@ -113,18 +116,18 @@ async function startNginx(work, backendPort, path) {
   const template = await readFile(join(bench, 'nginx.conf'), 'utf8')
   const conf = fill(template, { PREFIX: prefix, PORT: port, BACKEND_PORT: backendPort })
   await writeFile(join(prefix, 'nginx.conf'), conf)
-  await start('nginx', which('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { port })
-  return { url: `http://127.0.0.1:${port}${path}` }
+  const { pid } = await start('nginx', which('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { port })
+  return { url: `http://127.0.0.1:${port}${path}`, pid }
 }
 
-async function startPassthrough(work, backendUrl, path) {
-  const dir = join(work, 'passthrough')
+async function startPassthrough(work, backendUrl, path, module) {
+  const dir = join(work, `passthrough-${module}`)
   await mkdir(dir, { recursive: true })
-  await copyFile(join(bench, 'passthrough', 'worker.js'), join(dir, 'worker.js'))
+  await copyFile(join(bench, 'passthrough', module), join(dir, 'worker.js'))
   const port = await freePort()
   await writeFile(join(dir, 'config.capnp'), passthroughConfig(`127.0.0.1:${port}`, backendUrl))
-  await start('workerd', workerdBinary(), ['serve', join(dir, 'config.capnp')], { port })
-  return { url: `http://127.0.0.1:${port}${path}` }
+  const { pid } = await start('workerd', workerdBinary(), ['serve', join(dir, 'config.capnp')], { port })
+  return { url: `http://127.0.0.1:${port}${path}`, pid }
 }
 
 /** The same runtime settings as `gateway serve` (src/cli/workerd-config.ts), minus the gateway. */
@@ -172,7 +175,7 @@ async function startGateway(work, backendPort) {
       readyLine: /^ready (\S+)/,
       timeoutMs: 120_000,
     })
-    return rows.map(({ path, ...row }) => ({ ...row, url: `${gateway.url}${path}` }))
+    return rows.map(({ path, ...row }) => ({ ...row, url: `${gateway.url}${path}`, pid: gateway.pid }))
   } catch (e) {
     console.log(`gateway did not start: ${e.message}`)
     return rows.map(({ path, ...row }) => ({ ...row, url: `http://127.0.0.1:${port}${path}`, error: 'gateway serve did not start' }))
@@ -211,7 +214,7 @@ async function start(name, command, args, { readyLine, port, timeoutMs = 30_000,
     : waitForPort(port, timeoutMs).then((up) => (up ? { url: `http://127.0.0.1:${port}` } : undefined))
   const timeout = delay(timeoutMs).then(() => 'timed out')
   const outcome = await Promise.race([ready, exited, timeout])
-  if (typeof outcome === 'object') return outcome
+  if (typeof outcome === 'object') return { ...outcome, pid: child.pid }
   stop(child)
   throw new Error(`${name} ${outcome ?? 'did not listen'}\n${output.trim().split('\n').slice(-15).join('\n')}`)
 }
@@ -256,11 +259,38 @@ async function wrk(url, seconds, headers = {}) {
   }
 }
 
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+
+/**
+ * CPU time (user + system, in clock ticks) of a process and every process under it: the
+ * server's own cost, steadier than req/s on a machine whose cores the load generator shares.
+ */
+function cpuTicks(pid) {
+  let ticks = 0
+  const visit = (id) => {
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+      for (const task of readdirSync(`/proc/${id}/task`)) {
+        for (const child of readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(child)
+      }
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  visit(pid)
+  return ticks
+}
+
 /** The round with the median requests/s; its latencies are reported with it. */
 function median(rounds) {
+  const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
   const sorted = [...rounds].sort((a, b) => a.requestsPerSec - b.requestsPerSec)
-  const { wrk: _raw, ...middle } = sorted[Math.floor(sorted.length / 2)]
-  return middle
+  const { wrk: _raw, ...round } = sorted[Math.floor(sorted.length / 2)]
+  // CPU per request is the median of its own, not the figure of the median-throughput round.
+  const cpu = rounds.map((r) => r.cpuUsPerRequest).filter((v) => v !== undefined)
+  return cpu.length > 0 ? { ...round, cpuUsPerRequest: middle(cpu) } : round
 }
 
 function toMs(match) {
@@ -272,8 +302,15 @@ function toMs(match) {
 function ratios(targets) {
   const rps = (name) => targets.find((t) => t.name === name)?.requestsPerSec
   const ratio = (a, b) => (rps(a) && rps(b) ? Math.round((rps(a) / rps(b)) * 1000) / 1000 : null)
+  const cpu = (name) => targets.find((t) => t.name === name)?.cpuUsPerRequest
+  // Inverted: less CPU per request is more requests per core.
+  const cpuRatio = (a, b) => (cpu(a) && cpu(b) ? Math.round((cpu(b) / cpu(a)) * 1000) / 1000 : null)
   return {
     proxyOverPassthrough: ratio('gateway_http_proxy', 'passthrough'),
+    proxyOverPassthroughCpu: cpuRatio('gateway_http_proxy', 'passthrough'),
+    floorOverPassthrough: ratio('floor', 'passthrough'),
+    floorOverPassthroughCpu: cpuRatio('floor', 'passthrough'),
+    proxyOverFloor: ratio('gateway_http_proxy', 'floor'),
     proxyOverNginx: ratio('gateway_http_proxy', 'nginx'),
     proxyOverDirect: ratio('gateway_http_proxy', 'direct'),
     mockOverPassthrough: ratio('gateway_mock', 'passthrough'),
@@ -288,8 +325,8 @@ function renderMarkdown(report) {
   const ms = (v) => (v == null ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1))
   const rows = report.targets.map((t) =>
     t.error
-      ? `| ${t.label} | pending | – | – | ${t.error.split('\n')[0]} |`
-      : `| ${t.label} | ${Math.round(t.requestsPerSec).toLocaleString('en-US')} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p99)} | ${notes(t)} |`,
+      ? `| ${t.label} | pending | – | – | – | ${t.error.split('\n')[0]} |`
+      : `| ${t.label} | ${Math.round(t.requestsPerSec).toLocaleString('en-US')} | ${t.cpuUsPerRequest == null ? '–' : t.cpuUsPerRequest.toFixed(1)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p99)} | ${notes(t)} |`,
   )
   const show = (v) => (v == null ? 'pending' : v.toFixed(2))
   const bar = r.proxyOverPassthrough == null ? 'pending' : r.proxyOverPassthrough >= BAR ? 'met' : 'NOT met'
@@ -300,13 +337,16 @@ function renderMarkdown(report) {
     `Load: \`wrk -t${s.threads} -c${s.connections} -d${s.duration}s --latency\` per target, after a ${s.warmup} s warm-up with the same settings` +
       (s.rounds > 1 ? `; ${s.rounds} rounds taking turns, each row is the median round.` : '.'),
     '',
-    '| target | req/s | p50 ms | p99 ms | notes |',
-    '| --- | ---: | ---: | ---: | --- |',
+    '| target | req/s | server CPU µs/req | p50 ms | p99 ms | notes |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
     '| ratio (req/s) | value |',
     '| --- | ---: |',
     `| gateway http_proxy / workerd passthrough (bar ≥ ${BAR}: ${bar}) | ${show(r.proxyOverPassthrough)} |`,
+    `| the same, by server CPU per request (passthrough µs / gateway µs) | ${show(r.proxyOverPassthroughCpu)} |`,
+    `| passthrough + AWS headers / workerd passthrough: the floor for any AWS-conformant proxy here | ${show(r.floorOverPassthrough)} (CPU: ${show(r.floorOverPassthroughCpu)}) |`,
+    `| gateway http_proxy / passthrough + AWS headers: the gateway's own logic | ${show(r.proxyOverFloor)} |`,
     `| gateway with API key (key + throttle + quota) / gateway http_proxy (bar ≥ 0.6: ${r.keyedOverProxy == null ? 'pending' : r.keyedOverProxy >= 0.6 ? 'met' : 'NOT met'}) | ${show(r.keyedOverProxy)} |`,
     `| gateway http_proxy / nginx | ${show(r.proxyOverNginx)} |`,
     `| gateway http_proxy / direct | ${show(r.proxyOverDirect)} |`,
