@@ -4,6 +4,9 @@ import { GatewayError } from '../gateway-responses/error'
 import { resolveRequestSource } from './mapping-sources'
 import { requestPlan } from './request-plan'
 
+/** Cloudflare's own request headers: they describe the hop to the gateway, not the client's request. */
+export const cloudflareHopHeaders = ['cf-connecting-ip', 'cf-ipcountry', 'cf-ray', 'cf-visitor', 'cdn-loop']
+
 /** Client headers HTTP_PROXY does not forward (recorded against AWS), plus Host, which fetch sets. */
 const notForwarded = new Set([
   'connection',
@@ -22,12 +25,7 @@ const notForwarded = new Set([
   'upgrade',
   'via',
   'www-authenticate',
-  // Cloudflare's own request headers describe the hop to the gateway, not the client's request.
-  'cf-connecting-ip',
-  'cf-ipcountry',
-  'cf-ray',
-  'cf-visitor',
-  'cdn-loop',
+  ...cloudflareHopHeaders,
 ])
 
 /** Mapping any of these makes every call fail, as on AWS; AWS and AWS_PROXY refuse more. */

@@ -4,6 +4,7 @@ import { bytesToBase64 } from '../../base64'
 import { readRequestBytes } from '../body-limit'
 import { isBinary } from '../content-handling'
 import { canonicalHeader } from '../template-input'
+import { cloudflareHopHeaders } from '../request-headers'
 
 /** The Lambda proxy event, payload format 1.0 (../shared/spec §4.1). */
 export interface ProxyEventV1 {
@@ -39,11 +40,7 @@ const notInEvent = new Set([
   'transfer-encoding',
   'upgrade',
   'www-authenticate',
-  'cf-connecting-ip',
-  'cf-ipcountry',
-  'cf-ray',
-  'cf-visitor',
-  'cdn-loop',
+  ...cloudflareHopHeaders,
 ])
 
 /** The `$context` members a REST event's requestContext carries (no `authorizer` without one). */
