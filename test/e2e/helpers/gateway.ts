@@ -37,7 +37,12 @@ export async function startGateway(routes: string, options: { env?: Record<strin
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
+  let stopping = false
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // A gateway that dies under a test shows up as refused connections: say so, with its output.
+  exited.then((code) => {
+    if (!stopping) console.error(`gateway serve on port ${port} exited unexpectedly (${code}):\n${output.slice(-4000)}`)
+  })
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not become ready:\n${output}`)), options.timeoutMs ?? 45_000)
@@ -59,6 +64,7 @@ export async function startGateway(routes: string, options: { env?: Record<strin
     port,
     output: () => output,
     async stop() {
+      stopping = true
       if (child.exitCode === null) child.kill('SIGTERM')
       return exited
     },
