@@ -18,11 +18,6 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
   const url = withQuery(withQuery(base, inv.search), mappedQuery(inv, integration))
 
   const headers = integrationRequestHeaders(inv, integration, true)
-  if (inv.api.endpointType === 'EDGE') {
-    // At the edge, as CloudFront does in front of AWS's edge-optimized APIs.
-    const forwarded = inv.request.headers.get('x-forwarded-for')
-    headers.set('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
-  }
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
   let body: BodyInit | null = null
   let exceeded = () => false

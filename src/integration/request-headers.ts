@@ -55,13 +55,18 @@ export function traceIdFor(requestId: string, now: number): string {
 }
 
 /**
- * The headers an integration request carries: forwarded client headers (proxy only),
- * then `integration.request.header.*` mappings, which replace a client header of the same name.
+ * The headers an integration request carries: forwarded client headers (proxy only; the
+ * client's address added to X-Forwarded-For at the edge), then `integration.request.header.*` mappings, which replace a client header of the same name.
  */
 export function integrationRequestHeaders(inv: Invocation, integration: Integration, forwardClient: boolean, body?: string): Headers {
   const headers = new Headers()
   if (forwardClient) {
     for (const [name, value] of inv.request.headers) if (!notForwarded.has(name)) headers.append(name, value)
+    if (inv.api.endpointType === 'EDGE') {
+      // At the edge, as CloudFront does in front of AWS's edge-optimized APIs; mappings still win.
+      const forwarded = headers.get('x-forwarded-for')
+      headers.set('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
+    }
   }
   checkMappableHeaders(integration)
   for (const { name, source } of requestPlan(integration).headers) {
