@@ -7,7 +7,8 @@ import type { Api } from '../../definitions/table'
  * @example endpointFor(api, 'lambda', 'eu-west-1') // 'https://lambda.eu-west-1.amazonaws.com'
  */
 export function endpointFor(api: Api, service: string, region: string): string {
-  const configured = api.awsEndpoints[service] ?? api.awsEndpoints.default
+  const own = (name: string) => (Object.hasOwn(api.awsEndpoints, name) ? api.awsEndpoints[name] : undefined)
+  const configured = own(service) ?? own('default')
   if (configured !== undefined) return configured
   // China's regions live under their own domain.
   return `https://${service}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`

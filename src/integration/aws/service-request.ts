@@ -3,7 +3,7 @@ import type { AwsTarget } from '../../definitions/aws-arn'
 import type { IntegrationRequest } from '../integration-request'
 import type { SignedRequest } from './sign'
 import { endpointFor } from './endpoints'
-import { jsonProtocolServices, signingNameOf } from './services'
+import { jsonProtocolOf, signingNameOf } from './services'
 
 const bodyless = new Set(['GET', 'HEAD'])
 
@@ -23,7 +23,7 @@ export function serviceRequest(inv: Invocation, target: AwsTarget, req: Integrat
   let base = `${endpoint}/${target.path ?? ''}`
   let contentType = req.contentType
   if (target.action !== undefined) {
-    const json = jsonProtocolServices[target.service]
+    const json = jsonProtocolOf(target.service)
     if (json) {
       if (!headers.has('x-amz-target')) headers.set('x-amz-target', `${json.targetPrefix}.${target.action}`)
       contentType = `application/x-amz-json-${json.version}`

@@ -9,7 +9,7 @@ export interface JsonProtocol {
   version: '1.0' | '1.1'
 }
 
-export const jsonProtocolServices: Record<string, JsonProtocol> = {
+const jsonProtocolServices: Record<string, JsonProtocol> = {
   dynamodb: { targetPrefix: 'DynamoDB_20120810', version: '1.0' },
   kinesis: { targetPrefix: 'Kinesis_20131202', version: '1.1' },
   firehose: { targetPrefix: 'Firehose_20150804', version: '1.1' },
@@ -27,4 +27,7 @@ const signingNames: Record<string, string> = {
   'data.iot': 'iotdata',
 }
 
-export const signingNameOf = (service: string) => signingNames[service] ?? service
+export const signingNameOf = (service: string) => (Object.hasOwn(signingNames, service) ? signingNames[service] : service)
+
+/** The JSON protocol of a service, or undefined for the query protocol (own keys only: `constructor` is no service). */
+export const jsonProtocolOf = (service: string): JsonProtocol | undefined => (Object.hasOwn(jsonProtocolServices, service) ? jsonProtocolServices[service] : undefined)
