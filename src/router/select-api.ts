@@ -41,7 +41,9 @@ export function createApiSelector(table: RouteTable) {
 function selectStage(api: Api, path: string): ApiTarget {
   const end = path.indexOf('/', 1)
   const name = end === -1 ? path.slice(1) : path.slice(1, end)
-  const stage = api.stages[safeDecode(name)]
+  const decoded = safeDecode(name)
+  // Own stages only: `/constructor/…` names no stage.
+  const stage = Object.hasOwn(api.stages, decoded) ? api.stages[decoded] : undefined
   if (stage && name !== '$default') return { api, stage, resourcePath: end === -1 ? '/' : path.slice(end) }
   // HTTP APIs and our stage-less REST APIs serve `$default` at the root.
   return { api, stage: api.stages.$default, resourcePath: path }

@@ -34,6 +34,10 @@ describe('API and stage selection', () => {
     expect(pick('gw.example', '/staging/a')).toEqual({ api: 'a-main', stage: undefined, resourcePath: '/staging/a' })
   })
 
+  it('finds no stage in names an object inherits (constructor, __proto__, toString)', () => {
+    for (const name of ['constructor', '__proto__', 'toString']) expect(pick('gw.example', `/${name}/a`)).toMatchObject({ stage: undefined })
+  })
+
   it('picks the API named by an execute-api host', () => {
     expect(pick('rooted.execute-api.localhost', '/a')).toEqual({ api: 'rooted', stage: '$default', resourcePath: '/a' })
     expect(pick('b-store.execute-api.us-east-1.amazonaws.com', '/v1/a')).toMatchObject({ api: 'b-store', stage: 'v1' })

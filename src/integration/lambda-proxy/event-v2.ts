@@ -2,6 +2,8 @@ import { queryOf, splitRequestUrl, type Invocation } from '../../invocation'
 import { contextOf } from '../../context'
 import { bytesToBase64 } from '../../base64'
 import { readRequestBytes } from '../body-limit'
+import { cloudflareHopHeaders } from '../request-headers'
+import { clientKeyed } from './event'
 
 /** The Lambda proxy event of HTTP APIs, payload format 2.0 (../shared/spec §4.2). */
 export interface ProxyEventV2 {
@@ -19,7 +21,7 @@ export interface ProxyEventV2 {
   isBase64Encoded: boolean
 }
 
-const notInEvent = new Set(['connection', 'content-length', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'cookie', 'cf-connecting-ip', 'cf-ipcountry', 'cf-ray', 'cf-visitor', 'cdn-loop'])
+const notInEvent = new Set(['connection', 'content-length', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'cookie', ...cloudflareHopHeaders])
 
 /** HTTP APIs have no binaryMediaTypes: a body is text by its Content-Type, else base64. */
 const textual = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|graphql)\b|application\/[^;]*\+(json|xml)\b)/i
@@ -32,7 +34,7 @@ const textual = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencode
 export async function proxyEventV2(inv: Invocation, traceId: string): Promise<ProxyEventV2> {
   const request = inv.request
   const context = contextOf(inv)
-  const headers: Record<string, string> = {}
+  const headers = clientKeyed<string>()
   for (const [name, value] of request.headers) if (!notInEvent.has(name)) headers[name] = value
   const url = splitRequestUrl(request.url)
   const https = request.url.startsWith('https:')
@@ -45,7 +47,7 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
 
   const cookieHeader = request.headers.get('cookie')
   const cookies = cookieHeader ? cookieHeader.split(/;\s*/).filter(Boolean) : []
-  const query: Record<string, string> = {}
+  const query = clientKeyed<string>()
   for (const [name, value] of queryOf(inv)) query[name] = name in query ? `${query[name]},${value}` : value
 
   const method = inv.method!

@@ -64,6 +64,12 @@ const contextKeys = [
 ] as const
 
 /**
+ * A map keyed by names the client chose (headers, query parameters): no prototype, so
+ * `constructor` or `__proto__` are keys like any other.
+ */
+export const clientKeyed = <T>(): Record<string, T> => Object.create(null)
+
+/**
  * Builds the event AWS_PROXY hands the function: raw path without the stage, form-decoded
  * query (last value wins in the single-value map), raw path parameters, `null` where AWS has
  * nothing, the body base64-encoded when its Content-Type is a binary media type.
@@ -71,8 +77,8 @@ const contextKeys = [
  */
 export async function proxyEvent(inv: Invocation, traceId: string): Promise<ProxyEventV1> {
   const request = inv.request
-  const headers: Record<string, string> = {}
-  const multiValueHeaders: Record<string, string[]> = {}
+  const headers = clientKeyed<string>()
+  const multiValueHeaders = clientKeyed<string[]>()
   const add = (name: string, value: string) => {
     // Workers hand over lower-cased names; the event shows them as clients usually write them.
     const shown = canonicalHeader(name)
@@ -94,8 +100,8 @@ export async function proxyEvent(inv: Invocation, traceId: string): Promise<Prox
   let queryStringParameters: Record<string, string> | null = null
   let multiValueQueryStringParameters: Record<string, string[]> | null = null
   for (const [name, value] of query) {
-    ;(queryStringParameters ??= {})[name] = value
-    ;((multiValueQueryStringParameters ??= {})[name] ??= []).push(value)
+    ;(queryStringParameters ??= clientKeyed())[name] = value
+    ;((multiValueQueryStringParameters ??= clientKeyed())[name] ??= []).push(value)
   }
 
   const bytes = new Uint8Array(await readRequestBytes(request))

@@ -47,6 +47,15 @@ describe('Lambda proxy event (format 1.0)', () => {
     expect(event.multiValueQueryStringParameters).toEqual({ a: ['1', 'x y'], b: ['+'] })
   })
 
+  it('keeps query parameters and headers named like object members (constructor, __proto__)', async () => {
+    const inv = testInvocation(api(), '/plain', 'POST', '/plain?constructor=1&__proto__=2&constructor=3', { init: { headers: { constructor: 'c' } } })
+    const event = JSON.parse(JSON.stringify(await proxyEvent(inv, trace)))
+    // Own keys, as JSON.parse makes them (a `__proto__:` literal would set the prototype instead).
+    expect(event.multiValueQueryStringParameters).toEqual(JSON.parse('{"constructor": ["1", "3"], "__proto__": ["2"]}'))
+    expect(event.queryStringParameters).toEqual(JSON.parse('{"constructor": "3", "__proto__": "2"}'))
+    expect(event.headers.Constructor).toBe('c')
+  })
+
   it('drops hop-by-hop headers and adds Host, X-Forwarded-* and the trace id', async () => {
     const init = { headers: { authorization: 'secret', 'content-md5': 'x', expect: '100-continue', via: '1.1 p', 'x-forwarded-for': '198.51.100.1' }, body: 'hi' }
     const event = await proxyEvent(testInvocation(api(), '/plain', 'POST', '/plain', { init }), trace)
