@@ -8,6 +8,7 @@ import { isResponseType } from '../gateway-responses/catalogue'
 import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
 import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } from './cache-settings'
+import { createValidationCompiler } from './request-validation'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -16,6 +17,7 @@ export interface SourceFile {
 }
 
 type Path = (string | number)[]
+type ValidationCompiler = ReturnType<typeof createValidationCompiler>
 
 const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
 const anyMethod = 'x-amazon-apigateway-any-method'
@@ -76,7 +78,8 @@ function compileDocument(
   }
   const doc = result.data
   const x = doc['x-gateway'] ?? {}
-  const resources = compilePaths(doc, report)
+  const validation = createValidationCompiler(doc, report, warn)
+  const resources = compilePaths(doc, report, validation)
 
   const gatewayResponses: Record<string, GatewayResponseOverride> = {}
   for (const [type, r] of Object.entries(doc['x-amazon-apigateway-gateway-responses'] ?? {})) {
@@ -105,6 +108,8 @@ function compileDocument(
     apiKeySource: doc['x-amazon-apigateway-api-key-source'] ?? 'HEADER',
     awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
   }
+  const models = validation.models(api.id)
+  if (models) api.models = models
   if (api.apiKeySource === 'AUTHORIZER') {
     report(['x-amazon-apigateway-api-key-source'], 'AUTHORIZER needs a Lambda authorizer, which is not supported yet; use HEADER')
   }
@@ -146,7 +151,7 @@ function safePathname(url: string): string | undefined {
   }
 }
 
-function compilePaths(doc: Document, report: (path: Path, message: string) => void): Resource[] {
+function compilePaths(doc: Document, report: (path: Path, message: string) => void, validation: ValidationCompiler): Resource[] {
   const resources: Resource[] = []
   const shapes = new Map<string, string>()
   const schemes = (doc.components as { securitySchemes?: Record<string, { type?: string; name?: string; in?: string }> } | undefined)
@@ -182,7 +187,10 @@ function compilePaths(doc: Document, report: (path: Path, message: string) => vo
         for (const issue of op.error.issues) report([...at, ...(issue.path as Path)], issueMessage(issue))
         continue
       }
-      resource.methods[verb] = compileMethod(verb, path, parsed.segments, op.data, sharedParams, schemes, at, report)
+      const method = compileMethod(verb, path, parsed.segments, op.data, sharedParams, schemes, at, report)
+      const checks = validation.forMethod(method, op.data, at)
+      if (checks) method.validation = checks
+      resource.methods[verb] = method
     }
     resources.push(resource)
   }
@@ -203,8 +211,10 @@ function compileMethod(
   for (const s of segments) if (s.kind !== 'literal') requestParameters[`method.request.path.${s.name}`] = true
   for (const p of [...sharedParams, ...(op.parameters ?? [])] as { name: string; in: string; required?: boolean }[]) {
     const location = p.in === 'query' ? 'querystring' : p.in
-    if (location === 'path' || location === 'cookie') continue
-    requestParameters[`method.request.${location}.${p.name}`] = p.required ?? false
+    if (location === 'cookie') continue
+    // A path parameter not in the template is kept too: AWS lets a method declare one, and a validator then finds it missing.
+    if (location === 'path') requestParameters[`method.request.path.${p.name}`] ??= p.required ?? false
+    else requestParameters[`method.request.${location}.${p.name}`] = p.required ?? false
   }
 
   const methodResponses: Record<string, MethodResponse> = {}

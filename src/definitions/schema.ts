@@ -54,9 +54,18 @@ export const parameterSchema = z.looseObject({
   required: z.boolean().optional(),
 })
 
+/** `requestBody.content[mediaType].schema`: a model, usually `{ $ref: '#/components/schemas/Name' }` (checked in models.ts). */
+export const requestBodySchema = z.looseObject({
+  content: z.record(z.string(), z.looseObject({ schema: z.unknown().optional() })).optional(),
+})
+
+const validatorName = z.string({ error: 'must be the name of a validator in x-amazon-apigateway-request-validators' })
+
 export const operationSchema = z.looseObject({
   operationId: z.string().optional(),
   parameters: z.array(parameterSchema).optional(),
+  requestBody: requestBodySchema.optional(),
+  'x-amazon-apigateway-request-validator': validatorName.optional(),
   responses: z.record(z.string(), z.looseObject({ headers: z.record(z.string(), z.unknown()).optional() })).optional(),
   security: z.array(z.record(z.string(), z.array(z.string()))).optional(),
   'x-amazon-apigateway-integration': integrationSchema,
@@ -186,6 +195,12 @@ export const documentSchema = z.looseObject({
   'x-amazon-apigateway-gateway-responses': z.record(z.string(), gatewayResponseSchema).optional(),
   'x-amazon-apigateway-binary-media-types': z.array(z.string()).optional(),
   'x-amazon-apigateway-api-key-source': upperEnum(['HEADER', 'AUTHORIZER']).optional(),
+  'x-amazon-apigateway-request-validators': z
+    .record(z.string().min(1), z.looseObject({ validateRequestBody: z.boolean().optional(), validateRequestParameters: z.boolean().optional() }))
+    .optional(),
+  /** The API-wide default; an operation's own `x-amazon-apigateway-request-validator` overrides it. */
+  'x-amazon-apigateway-request-validator': validatorName.optional(),
+  components: z.looseObject({ schemas: z.record(z.string(), z.unknown()).optional() }).optional(),
   'x-gateway': xGatewaySchema.optional(),
 })
 

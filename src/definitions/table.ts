@@ -52,6 +52,16 @@ export interface Method {
   requestParameters: Record<string, boolean>
   integration: Integration
   methodResponses: Record<string, MethodResponse>
+  /** What the method's request validator checks; absent when it checks nothing (most methods). */
+  validation?: RequestValidation
+}
+
+/** A method's request validator, resolved: the root default or its own `x-amazon-apigateway-request-validator`. */
+export interface RequestValidation {
+  /** Required parameters, in the order AWS lists them (by `method.request.<location>.<name>`); empty when parameters are not validated. */
+  requiredParameters: { location: 'header' | 'path' | 'querystring'; name: string }[]
+  /** Content type (or `$default`) → model name in `Api.models`; absent when bodies are not validated. */
+  bodyModels?: Record<string, string>
 }
 
 export interface Resource {
@@ -146,6 +156,11 @@ export interface Api {
   apiKeySource: 'HEADER' | 'AUTHORIZER'
   /** Where AWS integrations reach each service (`x-gateway.awsEndpoints`): service or `default` → base URL. */
   awsEndpoints: Record<string, string>
+  /**
+   * Request models (JSON Schema draft 4) by name, for methods that validate bodies; `$ref`s between
+   * them are rewritten to `modelUri(api.id, name)`. Absent when no method validates a body.
+   */
+  models?: Record<string, unknown>
 }
 
 export interface RouteTable {

@@ -8,7 +8,7 @@ import type { ResponseTypeName } from './catalogue'
 export class GatewayError extends Error {
   constructor(
     readonly type: ResponseTypeName,
-    readonly options: { message?: string | null; status?: number; errorType?: string; headers?: Record<string, string>; cause?: unknown } = {},
+    readonly options: { message?: string | null; status?: number; errorType?: string; headers?: Record<string, string>; cause?: unknown; validationErrorString?: string } = {},
   ) {
     super(options.message ?? type, { cause: options.cause })
     this.name = 'GatewayError'

@@ -1,6 +1,6 @@
 import type { Api, GatewayResponseOverride } from '../definitions/table'
 import type { Invocation } from '../invocation'
-import { catalogue, type ResponseTypeName } from './catalogue'
+import { catalogue } from './catalogue'
 import { GatewayError } from './error'
 import { contextOf } from '../context'
 import { resolveStaticSource } from '../integration/mapping-sources'
@@ -38,7 +38,7 @@ export function renderGatewayResponse(error: GatewayError, at: Failure): Respons
   let body: string
   const template = chosen && pickTemplate(chosen.responseTemplates)
   if (template !== undefined) {
-    body = substitute(template, type, message, at)
+    body = substitute(template, error, message, at)
   } else {
     // AWS's own bodies carry a space after the colon (the recorded 500 is 36 bytes).
     body = type === 'ACCESS_DENIED' ? `{"Message": ${JSON.stringify(message)}}` : `{"message": ${JSON.stringify(message)}}`
@@ -54,13 +54,14 @@ export function renderGatewayResponse(error: GatewayError, at: Failure): Respons
 }
 
 /** Gateway response templates are not VTL: only `$context.*` and `$stageVariables.*` are substituted. */
-function substitute(template: string, type: ResponseTypeName, message: string | null, at: Failure): string {
+function substitute(template: string, error: GatewayError, message: string | null, at: Failure): string {
+  const type = error.type
   const context: Record<string, unknown> = at.invocation ? { ...contextOf(at.invocation) } : { requestId: at.requestId }
   context.error = {
     message,
     messageString: JSON.stringify(message),
     responseType: type,
-    validationErrorString: '',
+    validationErrorString: error.options.validationErrorString ?? '',
   }
   const stageVariables = at.invocation?.stage.variables ?? {}
   const reference = /\$\{(context|stageVariables)((?:\.[A-Za-z0-9_-]+)+)\}|\$(context|stageVariables)((?:\.[A-Za-z0-9_-]+)+)/g

@@ -1,0 +1,101 @@
+import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema'
+import type { Api, RequestValidation } from '../definitions/table'
+import { queryOf, type Invocation } from '../invocation'
+import { GatewayError } from '../gateway-responses/error'
+import { modelUri } from '../definitions/ids'
+import { mediaTypeOf } from '../integration/request-template'
+import { readRequestBytes } from '../integration/body-limit'
+
+/**
+ * Request validation (../shared/spec §0 step 5), for methods whose validator checks something:
+ * required parameters first, then the body against the model for its Content-Type.
+ * Returns undefined when nothing needs waiting for (no body model applies).
+ * @example if (inv.method!.validation) await validateRequest(inv)
+ */
+export function validateRequest(inv: Invocation): Promise<void> | undefined {
+  const checks = inv.method!.validation!
+  if (checks.requiredParameters.length > 0) checkParameters(inv, checks.requiredParameters)
+  if (!checks.bodyModels) return undefined
+  // No Content-Type counts as JSON, as for templates; a type without a model falls back to `$default`, else is not checked.
+  const name = checks.bodyModels[mediaTypeOf(inv.request.headers.get('content-type'))] ?? checks.bodyModels.$default
+  return name === undefined ? undefined : checkBody(inv, name)
+}
+
+/**
+ * Runs request validation after the method's other checks (throttling, API key), as AWS orders
+ * them. A method without a validator gets the checks' own result back: one property read, no promise added.
+ * @example return withRequestValidation(function methodRequest(inv) { … })
+ */
+export function withRequestValidation(checks: (inv: Invocation) => Promise<void> | undefined) {
+  return function validatedMethodRequest(inv: Invocation): Promise<void> | undefined {
+    const checked = checks(inv)
+    if (!inv.method!.validation) return checked
+    return checked ? checked.then(() => validateRequest(inv)) : validateRequest(inv)
+  }
+}
+
+/** Present and not blank, as AWS checks; all missing names in one message. */
+function checkParameters(inv: Invocation, required: RequestValidation['requiredParameters']) {
+  let missing: string[] | undefined
+  for (const { location, name } of required) {
+    const present =
+      location === 'header'
+        ? (inv.request.headers.get(name) ?? '').trim() !== ''
+        : location === 'querystring'
+          ? queryOf(inv).getAll(name).some((v) => v !== '')
+          : !!inv.pathParameters[name]
+    if (!present) (missing ??= []).push(name)
+  }
+  if (missing) throw new GatewayError('BAD_REQUEST_PARAMETERS', { message: `Missing required request parameters: [${missing.join(', ')}]` })
+}
+
+async function checkBody(inv: Invocation, modelName: string): Promise<void> {
+  const { lookup, schemas } = modelsOf(inv.api)
+  const bytes = await readRequestBytes(inv.request)
+  // The body was read whole: the integration gets the same bytes.
+  if (inv.request.body) inv.request = new Request(inv.request, { body: bytes })
+  const text = decoder.decode(bytes)
+  let instance: unknown
+  try {
+    // An absent body is validated as an empty object (recorded: GET without a body fails a model with required members).
+    instance = text.trim() === '' ? {} : JSON.parse(text)
+  } catch (e) {
+    throw new GatewayError('BAD_REQUEST_BODY', { validationErrorString: `[Invalid JSON: ${(e as Error).message}]` })
+  }
+  const result = validate(instance, schemas.get(modelName)!, '4', lookup, true)
+  if (!result.valid) throw new GatewayError('BAD_REQUEST_BODY', { validationErrorString: describe(result.errors) })
+}
+
+interface PreparedModels {
+  lookup: Record<string, Schema | boolean>
+  schemas: Map<string, Schema>
+}
+
+const prepared = new WeakMap<Api, PreparedModels>()
+
+/** An API's models, dereferenced once per isolate on first use: each request only walks them. */
+function modelsOf(api: Api): PreparedModels {
+  let models = prepared.get(api)
+  if (!models) {
+    const lookup: Record<string, Schema | boolean> = Object.create(null)
+    const schemas = new Map<string, Schema>()
+    for (const [name, model] of Object.entries(api.models ?? {})) {
+      const schema = { ...(structuredClone(model) as Schema), $id: modelUri(api.id, name) }
+      dereference(schema, lookup)
+      schemas.set(name, schema)
+    }
+    prepared.set(api, (models = { lookup, schemas }))
+  }
+  return models
+}
+
+/** `$context.error.validationErrorString`: the failing keywords, innermost first (AWS's wording differs). */
+function describe(errors: OutputUnit[]): string {
+  const leaves = errors.filter((e) => !wrapperError.test(e.error))
+  const shown = (leaves.length > 0 ? leaves : errors).reverse().slice(0, 5)
+  return `[${shown.map((e) => `${e.instanceLocation}: ${e.error}`).join(', ')}]`
+}
+
+// cfworker's errors that only say a nested schema failed; the nested error says why.
+const wrapperError = /^(A subschema had errors|Property ".*" does not match schema|Items did not match schema)\.$/
+const decoder = new TextDecoder()
