@@ -33,7 +33,7 @@ export function createValidationCompiler(doc: Document, report: Report, warn: Re
       const own = op['x-amazon-apigateway-request-validator']
       const name = own ?? rootDefault
       if (name === undefined) return undefined
-      const validator = validators[name]
+      const validator = Object.hasOwn(validators, name) ? validators[name] : undefined
       if (!validator) {
         if (own !== undefined) report([...at, 'x-amazon-apigateway-request-validator'], unknownValidator(own, validators))
         return undefined

@@ -17,7 +17,9 @@ export function validateRequest(inv: Invocation): Promise<void> | undefined {
   if (checks.requiredParameters.length > 0) checkParameters(inv, checks.requiredParameters)
   if (!checks.bodyModels) return undefined
   // No Content-Type counts as JSON, as for templates; a type without a model falls back to `$default`, else is not checked.
-  const name = checks.bodyModels[mediaTypeOf(inv.request.headers.get('content-type'))] ?? checks.bodyModels.$default
+  const type = mediaTypeOf(inv.request.headers.get('content-type'))
+  // Own keys only: the Content-Type is the client's (`constructor` must not reach the prototype).
+  const name = Object.hasOwn(checks.bodyModels, type) ? checks.bodyModels[type] : checks.bodyModels.$default
   return name === undefined ? undefined : checkBody(inv, name)
 }
 

@@ -81,6 +81,9 @@ ${mock}`,
   })
 
   it('reports an unknown validator name, at the root and on an operation', () => {
+    expect(messages(doc(withBody(`{ $ref: '#/components/schemas/Pet' }`, 'constructor')))).toEqual([
+      'routes/api.yaml: $.paths["/pets"].post["x-amazon-apigateway-request-validator"]: unknown request validator "constructor" (x-amazon-apigateway-request-validators has "all", "body")',
+    ])
     expect(messages(doc(withBody(`{ $ref: '#/components/schemas/Pet' }`, 'strict'), 'x-amazon-apigateway-request-validator: lenient'))).toEqual([
       'routes/api.yaml: $["x-amazon-apigateway-request-validator"]: unknown request validator "lenient" (x-amazon-apigateway-request-validators has "all", "body")',
       'routes/api.yaml: $.paths["/pets"].post["x-amazon-apigateway-request-validator"]: unknown request validator "strict" (x-amazon-apigateway-request-validators has "all", "body")',

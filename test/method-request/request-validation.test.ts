@@ -158,6 +158,7 @@ describe('request validation: bodies', () => {
     expect((await send('/orders', text('"too long"'))).status).toBe(400)
     expect((await send('/orders', text('hi'))).status).toBe(400) // models are JSON Schema: a body that is not JSON fails
     expect((await send('/orders', text('anything', 'application/xml'))).status).toBe(200)
+    expect((await send('/orders', text('anything', 'constructor'))).status).toBe(200) // a client's type never reaches the prototype
     expect((await send('/orders', text('{"items": []}', 'Application/JSON; charset=UTF-8'))).status).toBe(400)
   })
 
