@@ -128,18 +128,17 @@ function checkPointers(apiId: string, models: Record<string, unknown>, sources: 
     }
   }
   for (const [name, schema] of prepared) {
-    const at = sources.find((s) => s.name === name)!.at
-    forEachRef(schema, at, (ref, path, holder) => {
+    const source = sources.find((s) => s.name === name)!
+    forEachRef(schema, source.at, (_, path, holder) => {
       const resolved = (holder as { __absolute_ref__?: string }).__absolute_ref__
-      if (resolved && lookup[resolved] === undefined) report(path, `$ref "${readableRef(apiId, ref)}" points at no schema`)
+      // Shown as written: the prepared copy has model references rewritten.
+      const written = valueAt(source.schema, path.slice(source.at.length))
+      if (resolved && lookup[resolved] === undefined) report(path, `$ref "${written}" points at no schema`)
     })
   }
 }
 
-const readableRef = (apiId: string, ref: string) => {
-  const prefix = modelUri(apiId, '')
-  return ref.startsWith(prefix) ? `#/components/schemas/${decodeURIComponent(ref.slice(prefix.length).split('#')[0])}${ref.includes('#') ? ref.slice(ref.indexOf('#')) : ''}` : ref
-}
+const valueAt = (value: unknown, path: Path) => path.reduce<unknown>((v, key) => (v as Record<string | number, unknown> | undefined)?.[key], value)
 
 /** Model references → `modelUri(apiId, name)` (+ the pointer inside that model, if any). */
 function rewriteRefs(value: unknown, apiId: string, namesOnly = false): unknown {

@@ -120,6 +120,9 @@ ${mock}`,
     expect(messages(doc(withBody(`{ type: object, properties: { n: { $ref: '#/definitions/missing' } } }`)))).toEqual([
       'routes/api.yaml: $.paths["/pets"].post.requestBody.content["application/json"].schema.properties.n.$ref: $ref "#/definitions/missing" points at no schema',
     ])
+    expect(messages(doc(withBody(`{ type: array, items: { $ref: '#/components/schemas/Pet/properties/nope' } }`)))).toEqual([
+      'routes/api.yaml: $.paths["/pets"].post.requestBody.content["application/json"].schema.items.$ref: $ref "#/components/schemas/Pet/properties/nope" points at no schema',
+    ])
     expect(messages(doc(withBody(`{ $ref: 'http://example.com/schema.json' }`)))).toEqual([
       'routes/api.yaml: $.paths["/pets"].post.requestBody.content["application/json"].schema.$ref: $ref must name a model (#/components/schemas/Name) or a place in this schema (#/definitions/x), not "http://example.com/schema.json"',
     ])
