@@ -18,8 +18,13 @@ const modelRefs = /"\$ref":"(?:#\/components\/schemas\/|https:\/\/apigateway\.am
  * api.models = validation.models(api.id)
  */
 export function createValidationCompiler(doc: Document, report: Report, warn: Report) {
-  const validators = doc['x-amazon-apigateway-request-validators'] ?? {}
-  const rootDefault = doc['x-amazon-apigateway-request-validator']
+  // HTTP APIs have no request validation on AWS: their validators are ignored, and said so once.
+  const httpApi = doc['x-gateway']?.protocolType === 'HTTP'
+  if (httpApi && doc['x-amazon-apigateway-request-validators']) {
+    warn(['x-amazon-apigateway-request-validators'], 'HTTP APIs have no request validation (as on AWS): validators are ignored')
+  }
+  const validators = httpApi ? {} : (doc['x-amazon-apigateway-request-validators'] ?? {})
+  const rootDefault = httpApi ? undefined : doc['x-amazon-apigateway-request-validator']
   if (rootDefault !== undefined && !Object.hasOwn(validators, rootDefault)) {
     report(['x-amazon-apigateway-request-validator'], unknownValidator(rootDefault, validators))
   }
@@ -30,6 +35,7 @@ export function createValidationCompiler(doc: Document, report: Report, warn: Re
   return {
     /** What this method's validator checks, or undefined when nothing (the method then pays nothing at run time). */
     forMethod(method: Method, op: Operation, at: Path): RequestValidation | undefined {
+      if (httpApi) return undefined
       const own = op['x-amazon-apigateway-request-validator']
       const name = own ?? rootDefault
       if (name === undefined) return undefined

@@ -141,6 +141,15 @@ ${mock}`,
     expect(Object.keys(table.apis[0].models ?? {}).sort()).toEqual(['List', 'Pet', 'Shapes', 'Tags'])
   })
 
+  it('ignores validators on HTTP APIs, which have none on AWS', () => {
+    const { table, errors, warnings } = compile(doc(withBody(`{ $ref: '#/components/schemas/Pet' }`), 'x-gateway: { protocolType: HTTP }'))
+    expect(errors).toEqual([])
+    expect(warnings.map(formatError)).toEqual([
+      'routes/api.yaml: $["x-amazon-apigateway-request-validators"]: HTTP APIs have no request validation (as on AWS): validators are ignored',
+    ])
+    expect(table.apis[0].resources[0].methods.POST.validation).toBeUndefined()
+  })
+
   it('warns about a required path parameter the resource path does not have', () => {
     const { errors, warnings } = compile(
       doc(`  /pets/{id}:
