@@ -3,7 +3,7 @@ import type { Invocation } from '../invocation'
 import { createPlanIndex } from './usage-plans'
 import { checkAccountThrottle, checkStageThrottle } from './throttle'
 import { checkApiKey } from './api-key'
-import { withRequestValidation } from './request-validation'
+import { validateRequest } from './request-validation'
 
 /**
  * Method request: what AWS checks before the integration (../shared/spec §0, steps 2–5):
@@ -12,11 +12,17 @@ import { withRequestValidation } from './request-validation'
  */
 export function createMethodRequest(table: RouteTable) {
   const plans = createPlanIndex(table)
-  /** Undefined when every check was decided at once (no key, no stage limit): no promise to await. */
-  return withRequestValidation(function methodRequest(inv: Invocation): Promise<void> | undefined {
+  /** Undefined when every check was decided at once (no key, no stage limit, no body model): no promise to await. */
+  return function methodRequest(inv: Invocation): Promise<void> | undefined {
+    const method = inv.method!
     checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE)
-    const stage = checkStageThrottle(inv)
-    if (!inv.method!.apiKeyRequired) return stage
-    return stage ? stage.then(() => checkApiKey(inv, plans)) : checkApiKey(inv, plans)
-  })
+    let pending = checkStageThrottle(inv)
+    if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans))
+    if (method.validation) pending = andThen(pending, () => validateRequest(inv))
+    return pending
+  }
 }
+
+/** `next` once `first` has settled, or at once when there was nothing to wait for. */
+const andThen = (first: Promise<void> | undefined, next: () => Promise<void> | undefined): Promise<void> | undefined =>
+  first ? first.then(next) : next()

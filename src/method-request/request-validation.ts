@@ -10,7 +10,7 @@ import { readRequestBytes } from '../integration/body-limit'
  * Request validation (../shared/spec §0 step 5), for methods whose validator checks something:
  * required parameters first, then the body against the model for its Content-Type.
  * Returns undefined when nothing needs waiting for (no body model applies).
- * @example if (inv.method!.validation) await validateRequest(inv)
+ * @example if (inv.method!.validation) await validateRequest(inv) // after throttling and the API key, as AWS orders them
  */
 export function validateRequest(inv: Invocation): Promise<void> | undefined {
   const checks = inv.method!.validation!
@@ -21,19 +21,6 @@ export function validateRequest(inv: Invocation): Promise<void> | undefined {
   // Own keys only: the Content-Type is the client's (`constructor` must not reach the prototype).
   const name = Object.hasOwn(checks.bodyModels, type) ? checks.bodyModels[type] : checks.bodyModels.$default
   return name === undefined ? undefined : checkBody(inv, name)
-}
-
-/**
- * Runs request validation after the method's other checks (throttling, API key), as AWS orders
- * them. A method without a validator gets the checks' own result back: one property read, no promise added.
- * @example return withRequestValidation(function methodRequest(inv) { … })
- */
-export function withRequestValidation(checks: (inv: Invocation) => Promise<void> | undefined) {
-  return function validatedMethodRequest(inv: Invocation): Promise<void> | undefined {
-    const checked = checks(inv)
-    if (!inv.method!.validation) return checked
-    return checked ? checked.then(() => validateRequest(inv)) : validateRequest(inv)
-  }
 }
 
 /** Present and not blank, as AWS checks; all missing names in one message. */
