@@ -1,5 +1,8 @@
 import { splitRequestUrl, type Invocation } from './invocation'
 
+/** The account id `$context.accountId` and execute-api ARNs show (the gateway has no AWS account of its own). */
+export const accountId = '000000000000'
+
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number) => String(n).padStart(2, '0')
 
@@ -18,8 +21,9 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
   const host = inv.request.headers.get('host') ?? splitRequestUrl(inv.request.url).host
   const stagePrefix = inv.stage.name === '$default' ? '' : `/${inv.stage.name}`
   inv.context = {
-    accountId: '000000000000',
+    accountId: accountId,
     apiId: inv.api.id,
+    ...(inv.authorizer ? { authorizer: inv.authorizer.exposed } : {}),
     deploymentId: inv.api.id,
     domainName: host,
     domainPrefix: host.split('.')[0],

@@ -1,5 +1,6 @@
 import type { Api, Method, Stage } from './definitions/table'
 import type { Env } from './env'
+import type { AuthorizerResult } from './method-request/authorizer-result'
 
 /**
  * One request's journey through the flow. It is the single source of `$context`:
@@ -23,6 +24,8 @@ export interface Invocation {
   extendedRequestId: string
   startedAt: number
   sourceIp: string
+  /** Set by the authorizer step: what `$context.authorizer` and the proxy event's `requestContext.authorizer` show. */
+  authorizer?: AuthorizerResult
   /** Set by the API key step: `$context.identity.apiKey` / `apiKeyId`. */
   apiKey?: { value: string; id: string }
   env: Env

@@ -2,6 +2,7 @@ import type { Invocation } from '../invocation'
 import type { MethodCache } from './settings'
 import { isAdmin } from '../admin/auth'
 import { GatewayError } from '../gateway-responses/error'
+import { evaluatePolicy, methodArn } from '../method-request/policy'
 
 /** What the cache does with a request: use it, or refresh the entry from the integration. */
 export type CacheIntent = { refresh: boolean; warning?: string }
@@ -38,14 +39,11 @@ export async function invalidationIntent(inv: Invocation, settings: MethodCache)
 }
 
 /**
- * Whether the request's Lambda authorizer policy allows `execute-api:InvalidateCache` on
- * `invalidateCacheArn(inv)`. Authorizers are not built yet, so no caller is ever allowed
- * this way; when they land, evaluate the cached policy here.
+ * Whether the request's Lambda authorizer policy allows `execute-api:InvalidateCache` on the
+ * method's ARN (the one it was authorized for). Cognito authorizers return no policy, so their
+ * callers never may.
  */
-export function authorizerAllowsInvalidateCache(_inv: Invocation): boolean {
-  return false
+export function authorizerAllowsInvalidateCache(inv: Invocation): boolean {
+  const policy = inv.authorizer?.policy
+  return policy !== undefined && evaluatePolicy(policy, 'execute-api:InvalidateCache', methodArn(inv)) === 'Allow'
 }
-
-/** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}`, what a policy must allow. */
-export const invalidateCacheArn = (inv: Invocation) =>
-  `arn:aws:execute-api:local:000000000000:${inv.api.id}/${inv.stage.name}/${inv.request.method}${inv.resourcePath}`

@@ -11,12 +11,16 @@ export const stagePrefix = (apiId: string, stage: string) => `${apiId}/${stage}/
  * What identifies a request's entry: the stage prefix, then the verb, the namespace (the
  * resource, unless `cacheNamespace` groups several) and the cache key parameter values. As
  * on AWS, only the listed parameters count: the body, unlisted query strings, headers and
- * path parameters are not part of it. An absent parameter and an empty one differ.
+ * path parameters are not part of it. An absent parameter and an empty one differ. Beyond AWS,
+ * a method with an authorizer keys by the authorizer's principal too, so one caller's response
+ * never reaches another, unless the stage sets `cacheSharedAcrossCallers`.
  * @example cacheIdentity(inv, settings) // 'petstore/dev/["GET","/pets/{id}",[["method.request.path.id","7"]]]'
  */
 export function cacheIdentity(inv: Invocation, settings: MethodCache): string {
   const values = settings.keyParameters.map((param) => [param, parameterValue(inv, param)])
-  return stagePrefix(inv.api.id, inv.stage.name) + JSON.stringify([inv.request.method, settings.namespace, values])
+  const key: unknown[] = [inv.request.method, settings.namespace, values]
+  if (inv.authorizer && !settings.sharedAcrossCallers) key.push(inv.authorizer.principal)
+  return stagePrefix(inv.api.id, inv.stage.name) + JSON.stringify(key)
 }
 
 /**

@@ -28,6 +28,8 @@ export interface MethodCache {
   /** What stands for the resource in the key: `cacheNamespace`, else the resource path. */
   namespace: string
   statusHeader: boolean
+  /** Whether callers an authorizer tells apart share entries (AWS's keying), or each principal has its own. */
+  sharedAcrossCallers: boolean
   storesStatus: (status: number) => boolean
   maxEntryBytes: number
   memoryTtlSeconds: number
@@ -60,6 +62,7 @@ export function resolveMethodCache(stage: Stage, method: Method): MethodCache | 
     keyParameters: method.integration.cacheKeyParameters,
     namespace: method.integration.cacheNamespace ?? method.resourcePath,
     statusHeader: cache.statusHeader,
+    sharedAcrossCallers: cache.sharedAcrossCallers,
     storesStatus: statusMatcher(cache.statusCodes),
     maxEntryBytes: cache.maxEntryBytes,
     memoryTtlSeconds: cache.memoryTtlSeconds,

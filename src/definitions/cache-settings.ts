@@ -31,6 +31,7 @@ export function compileStageCache(stage: StageDefinition): StageCache | undefine
   return {
     methodSettings,
     statusHeader: stage.cacheStatusHeader ?? false,
+    sharedAcrossCallers: stage.cacheSharedAcrossCallers ?? false,
     statusCodes: (stage.cacheStatusCodes ?? ['2XX']).map((c) => c.toUpperCase()),
     maxEntryBytes: stage.cacheMaxEntryBytes ?? defaultMaxEntryBytes,
     memoryTtlSeconds: stage.cacheMemoryTtlInSeconds ?? defaultMemoryTtlSeconds,

@@ -9,6 +9,7 @@ import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
 import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } from './cache-settings'
 import { createValidationCompiler } from './request-validation'
+import { createAuthorizerCompiler } from './authorizers'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -18,6 +19,7 @@ export interface SourceFile {
 
 type Path = (string | number)[]
 type ValidationCompiler = ReturnType<typeof createValidationCompiler>
+type AuthorizerCompiler = ReturnType<typeof createAuthorizerCompiler>
 
 const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const
 const anyMethod = 'x-amazon-apigateway-any-method'
@@ -79,7 +81,8 @@ function compileDocument(
   const doc = result.data
   const x = doc['x-gateway'] ?? {}
   const validation = createValidationCompiler(doc, report, warn)
-  const resources = compilePaths(doc, report, validation)
+  const authorizers = createAuthorizerCompiler(doc, report)
+  const resources = compilePaths(doc, report, validation, authorizers)
 
   const gatewayResponses: Record<string, GatewayResponseOverride> = {}
   for (const [type, r] of Object.entries(doc['x-amazon-apigateway-gateway-responses'] ?? {})) {
@@ -110,8 +113,10 @@ function compileDocument(
   }
   const models = validation.models(api.id)
   if (models) api.models = models
-  if (api.apiKeySource === 'AUTHORIZER') {
-    report(['x-amazon-apigateway-api-key-source'], 'AUTHORIZER needs a Lambda authorizer, which is not supported yet; use HEADER')
+  const usedAuthorizers = authorizers.authorizers()
+  if (usedAuthorizers) api.authorizers = usedAuthorizers
+  if (api.apiKeySource === 'AUTHORIZER' && !authorizers.hasLambdaAuthorizer()) {
+    report(['x-amazon-apigateway-api-key-source'], "AUTHORIZER takes keys from a Lambda authorizer's usageIdentifierKey, and no method uses one; use HEADER")
   }
   checkCacheSettings(doc, api, report, warn)
   checkLambdaIntegrations(api, report, warn)
@@ -151,7 +156,7 @@ function safePathname(url: string): string | undefined {
   }
 }
 
-function compilePaths(doc: Document, report: (path: Path, message: string) => void, validation: ValidationCompiler): Resource[] {
+function compilePaths(doc: Document, report: (path: Path, message: string) => void, validation: ValidationCompiler, authorizers: AuthorizerCompiler): Resource[] {
   const resources: Resource[] = []
   const shapes = new Map<string, string>()
   const schemes = (doc.components as { securitySchemes?: Record<string, { type?: string; name?: string; in?: string }> } | undefined)
@@ -190,6 +195,8 @@ function compilePaths(doc: Document, report: (path: Path, message: string) => vo
       const method = compileMethod(verb, path, parsed.segments, op.data, sharedParams, schemes, at, report)
       const checks = validation.forMethod(method, op.data, at)
       if (checks) method.validation = checks
+      const authorizer = authorizers.forMethod(op.data, at)
+      if (authorizer) method.authorizer = authorizer
       resource.methods[verb] = method
     }
     resources.push(resource)

@@ -113,6 +113,8 @@ export const stageSchema = z.looseObject({
   cacheClusterEnabled: z.boolean().optional(),
   /** Beyond AWS: `X-Cache: Hit|Miss` on cached methods. */
   cacheStatusHeader: z.boolean().optional(),
+  /** Beyond AWS (default false): authorized callers of one method share entries, as on AWS; else each principal has its own. */
+  cacheSharedAcrossCallers: z.boolean().optional(),
   /** Beyond AWS: the statuses stored (default 2XX only; AWS stores any). */
   cacheStatusCodes: z
     .array(z.string().regex(/^[1-5](XX|\d\d)$/i, 'must be a status code ("404") or a class ("2XX")'))
@@ -181,6 +183,13 @@ export const xGatewaySchema = z.looseObject({
       z.string().regex(/^(default|[a-z0-9][a-z0-9.-]*)$/),
       z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as http://localhost:4566'),
       { error: (issue) => (issue.code === 'invalid_key' ? 'keys are service names as in integration ARNs (lambda, sqs, dynamodb, sts …) or default' : undefined) },
+    )
+    .optional(),
+  /** Beyond AWS: a user pool ARN (as in providerARNs) → the issuer its tokens carry, e.g. a local stand-in's URL. */
+  cognitoIssuers: z
+    .record(
+      z.string().regex(/^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[\w-]+$/, 'keys are user pool ARNs as in providerARNs'),
+      z.string().regex(/^https?:\/\/[^\s?#]+$/, 'must be an http(s) URL such as http://127.0.0.1:9229/us-east-1_abc'),
     )
     .optional(),
 })

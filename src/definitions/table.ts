@@ -54,6 +54,33 @@ export interface Method {
   methodResponses: Record<string, MethodResponse>
   /** What the method's request validator checks; absent when it checks nothing (most methods). */
   validation?: RequestValidation
+  /** The method's authorizer (`security: [{scheme: [scopes]}]`), by name in `Api.authorizers`; absent for NONE. */
+  authorizer?: { name: string; scopes: string[] }
+}
+
+/** Where an authorizer reads one identity source (`method.request.header.X`, `stageVariables.Y` …). */
+export interface IdentitySource {
+  location: 'header' | 'querystring' | 'stageVariables' | 'context'
+  name: string
+}
+
+/** A `securitySchemes` entry's `x-amazon-apigateway-authorizer`, resolved. */
+export interface Authorizer {
+  name: string
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS'
+  /** Lambda authorizers: the function, from `authorizerUri`. */
+  region?: string
+  functionArn?: string
+  /** `authorizerCredentials`: the role assumed to invoke the function. */
+  credentialsRole?: string
+  /** In the order written; TOKEN and Cognito read one header. */
+  identitySources: IdentitySource[]
+  /** TOKEN: `identityValidationExpression`, matched before the function is invoked. */
+  validationExpression?: string
+  /** `authorizerResultTtlInSeconds`; 0 turns the result cache off. */
+  ttlSeconds: number
+  /** Cognito: each pool's token issuer and where its signing keys are. */
+  userPools?: { issuer: string; jwksUri: string }[]
 }
 
 /** A method's request validator, resolved: the root default or its own `x-amazon-apigateway-request-validator`. */
@@ -102,6 +129,8 @@ export interface StageCache {
   methodSettings: Record<string, MethodCacheSetting>
   /** Beyond AWS: `X-Cache: Hit|Miss` on cached methods. */
   statusHeader: boolean
+  /** AWS's keying: entries shared by every authorized caller. Off by default: the authorizer's principal is in the key. */
+  sharedAcrossCallers: boolean
   /** Which integration statuses are stored: exact codes ("404") or classes ("2XX"). */
   statusCodes: string[]
   /** Largest entry stored (status, headers and body), in bytes. */
@@ -156,6 +185,8 @@ export interface Api {
   apiKeySource: 'HEADER' | 'AUTHORIZER'
   /** Where AWS integrations reach each service (`x-gateway.awsEndpoints`): service or `default` → base URL. */
   awsEndpoints: Record<string, string>
+  /** Authorizers by `securitySchemes` name; absent when no method uses one. */
+  authorizers?: Record<string, Authorizer>
   /**
    * Request models (JSON Schema draft 4) by name, for methods that validate bodies; `$ref`s between
    * them are rewritten to `modelUri(api.id, name)`. Absent when no method validates a body.

@@ -6,12 +6,14 @@ import { keyObject } from '../durable/control-plane'
 import { guardDurableCall } from './fail-mode'
 
 /**
- * API key and usage plan (../shared/spec §0 step 4, §6): the `x-api-key` header must name an
+ * API key and usage plan (../shared/spec §0 step 4, §6): the `x-api-key` header (or, with key
+ * source AUTHORIZER, the authorizer's `usageIdentifierKey`) must name an
  * enabled key on a plan for this stage, within the plan's rate, burst and quota. The whole
  * decision is one call to the key's own Durable Object.
  */
 export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<void> {
-  const value = inv.request.headers.get('x-api-key')
+  // AUTHORIZER: the key is the Lambda authorizer's usageIdentifierKey (../shared/spec §1.1).
+  const value = inv.api.apiKeySource === 'AUTHORIZER' ? inv.authorizer?.usageIdentifierKey : inv.request.headers.get('x-api-key')
   if (!value) throw new GatewayError('INVALID_API_KEY')
   const method = inv.method!
   const result = await guardDurableCall(
@@ -28,6 +30,8 @@ export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<vo
   }
   // Read into $context.identity when a template or mapping asks for it.
   inv.apiKey = { value, id: result.keyId }
+  // A REQUEST authorizer may have built $context already.
+  if (inv.context) Object.assign(inv.context.identity as object, { apiKey: value, apiKeyId: result.keyId })
   const headers = rateLimitHeaders(inv, result)
   if (headers) for (const [name, v] of Object.entries(headers)) (inv.responseHeaders ??= new Headers()).set(name, v)
 }

@@ -11,12 +11,12 @@ export interface AwsCredentials {
 /**
  * The credentials an AWS integration signs with: the gateway's own (`AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`), or, when the integration names a role
- * in `credentials`, that role's, assumed through STS with the gateway's own.
+ * in `credentials` (or a Lambda authorizer in `authorizerCredentials`), that role's, assumed through STS with the gateway's own.
  * None configured is a 500, explained once per request in the log and never to the client.
  * @example
  * const credentials = await credentialsFor(inv, 'eu-west-1') // { accessKeyId, secretAccessKey, sessionToken? }
  */
-export async function credentialsFor(inv: Invocation, region: string): Promise<AwsCredentials> {
+export async function credentialsFor(inv: Invocation, region: string, role = inv.method!.integration.credentialsRole): Promise<AwsCredentials> {
   const env = inv.env
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID)
   const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY)
@@ -29,7 +29,6 @@ export async function credentialsFor(inv: Invocation, region: string): Promise<A
   }
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN)
   const own: AwsCredentials = sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey }
-  const role = inv.method!.integration.credentialsRole
   return role ? assumeRole(inv, own, role, region) : own
 }
 

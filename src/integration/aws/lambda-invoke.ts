@@ -32,18 +32,35 @@ export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: 
     console.error(`${where(inv)}: Lambda is invoked with POST; the integration's httpMethod is ${integration.httpMethod}`)
     throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
   }
-  const credentials = await credentialsFor(inv, target.region)
+  const result = await callLambda(inv, target, payload, headers, { role: integration.credentialsRole, timeoutMs: integration.timeoutInMillis })
+  if (!('refused' in result)) return result
+  const res = result.refused
+  console.error(`${where(inv)}: Lambda invocation of ${target.functionArn} failed: ${result.reason}`)
+  if (res.status === 429) throw new GatewayError('INTEGRATION_FAILURE', { status: 500 })
+  if (res.status >= 500) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
+  throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+}
+
+/**
+ * One SigV4-signed Invoke call, shared by integrations and Lambda authorizers (each maps
+ * Lambda's refusals to its own gateway response): the result, or the refusal and its reason.
+ * @example const r = await callLambda(inv, target, payload, headers, { role: undefined, timeoutMs: 10_000 })
+ */
+export async function callLambda(
+  inv: Invocation,
+  target: { region: string; functionArn?: string },
+  payload: Uint8Array,
+  headers: Headers,
+  options: { role?: string; timeoutMs: number },
+): Promise<LambdaResult | { refused: Response; reason: string }> {
+  const credentials = await credentialsFor(inv, target.region, options.role)
   const url = `${endpointFor(inv.api, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
-  const { response: res, bytes: body } = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, integration.timeoutInMillis)
+  const { response: res, bytes: body } = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, options.timeoutMs)
   if (res.status >= 200 && res.status < 300) {
     const functionError = res.headers.get('x-amz-function-error') ?? undefined
     return { status: res.status, payload: body, headers: res.headers, ...(functionError ? { functionError } : {}) }
   }
-  const reason = `${res.status} ${res.headers.get('x-amzn-errortype')?.split(':')[0] ?? ''} ${new TextDecoder().decode(body).slice(0, 300)}`
-  console.error(`${where(inv)}: Lambda invocation of ${target.functionArn} failed: ${reason}`)
-  if (res.status === 429) throw new GatewayError('INTEGRATION_FAILURE', { status: 500 })
-  if (res.status >= 500) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
-  throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+  return { refused: res, reason: `${res.status} ${res.headers.get('x-amzn-errortype')?.split(':')[0] ?? ''} ${new TextDecoder().decode(body).slice(0, 300)}` }
 }
 
 /**

@@ -69,6 +69,9 @@ const contextKeys = [
  */
 export const clientKeyed = <T>(): Record<string, T> => Object.create(null)
 
+/** What the proxy event and a REQUEST authorizer's input share: the request without its body. */
+export type RequestFields = Omit<ProxyEventV1, 'version' | 'body' | 'isBase64Encoded'>
+
 /**
  * Builds the event AWS_PROXY hands the function: raw path without the stage, form-decoded
  * query (last value wins in the single-value map), raw path parameters, `null` where AWS has
@@ -76,6 +79,24 @@ export const clientKeyed = <T>(): Record<string, T> => Object.create(null)
  * @example const event = await proxyEvent(inv, traceId)
  */
 export async function proxyEvent(inv: Invocation, traceId: string): Promise<ProxyEventV1> {
+  const request = inv.request
+  const fields = requestFields(inv, traceId)
+  const bytes = new Uint8Array(await readRequestBytes(request))
+  const binary = isBinary(request.headers.get('content-type'), inv.api.binaryMediaTypes)
+  return {
+    ...(inv.api.protocol === 'HTTP' ? { version: '1.0' as const } : {}),
+    ...fields,
+    body: bytes.length === 0 ? null : binary ? bytesToBase64(bytes) : utf8.decode(bytes),
+    isBase64Encoded: bytes.length > 0 && binary,
+  }
+}
+
+/**
+ * The request as the event shows it, body aside (a REQUEST authorizer gets these fields too,
+ * and must not consume the body the integration will read).
+ * @example const { headers, queryStringParameters } = requestFields(inv, traceId)
+ */
+export function requestFields(inv: Invocation, traceId: string): RequestFields {
   const request = inv.request
   const headers = clientKeyed<string>()
   const multiValueHeaders = clientKeyed<string[]>()
@@ -104,15 +125,14 @@ export async function proxyEvent(inv: Invocation, traceId: string): Promise<Prox
     ;((multiValueQueryStringParameters ??= clientKeyed())[name] ??= []).push(value)
   }
 
-  const bytes = new Uint8Array(await readRequestBytes(request))
-  const binary = isBinary(request.headers.get('content-type'), inv.api.binaryMediaTypes)
   const context = contextOf(inv)
   const requestContext: Record<string, unknown> = {}
   for (const key of contextKeys) requestContext[key] = context[key]
+  // Only when an authorizer ran: NONE auth has no `authorizer` key at all.
+  if (context.authorizer !== undefined) requestContext.authorizer = context.authorizer
 
   const httpApi = inv.api.protocol === 'HTTP'
   return {
-    ...(httpApi ? { version: '1.0' as const } : {}),
     resource: inv.method!.resourcePath,
     // REST: without the stage, not decoded; a `//` right after the stage is collapsed, inner ones
     // kept. HTTP APIs keep a named stage in the path.
@@ -125,8 +145,6 @@ export async function proxyEvent(inv: Invocation, traceId: string): Promise<Prox
     pathParameters: Object.keys(inv.pathParameters).length > 0 ? { ...inv.pathParameters } : null,
     stageVariables: Object.keys(inv.stage.variables).length > 0 ? { ...inv.stage.variables } : null,
     requestContext,
-    body: bytes.length === 0 ? null : binary ? bytesToBase64(bytes) : utf8.decode(bytes),
-    isBase64Encoded: bytes.length > 0 && binary,
   }
 }
 
