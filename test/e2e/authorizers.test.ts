@@ -96,6 +96,49 @@ paths:
       security: [{ pool: [] }]${proxyEcho}
 `
 
+const role = 'arn:aws:iam::123456789012:role/authorizer-invoke'
+const assumed = { accessKeyId: 'ASIAE2EAUTHZROLE0001', secretAccessKey: 'e2e/authorizer/role/0123456789', sessionToken: 'e2e-authorizer-role-session' }
+const acmeKey = 'acme-key-0123456789abcdef'
+
+/** A cached stage, keys from the authorizer, and an authorizer invoked through an assumed role. */
+const cachedApi = (services: string) => `openapi: 3.0.1
+info: { title: authc, version: '1' }
+x-amazon-apigateway-api-key-source: AUTHORIZER
+x-gateway:
+  apiId: authc
+  stages:
+    dev:
+      cacheClusterEnabled: true
+      methodSettings: { '*/*': { cachingEnabled: true, cacheTtlInSeconds: 300 } }
+  awsEndpoints: { lambda: '${services}', sts: '${services}' }
+  usagePlans: [{ name: basic, apiStages: [{ stage: dev }], quota: { limit: 1000, period: DAY } }]
+  apiKeys: [{ name: acme, value: ${acmeKey}, usagePlans: [basic] }]
+components:
+  securitySchemes:
+    api_key: { type: apiKey, name: x-api-key, in: header }
+    keyed:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authorizer:
+        type: token
+        authorizerUri: '${fn('keyed-auth')}'
+        authorizerCredentials: ${role}
+        authorizerResultTtlInSeconds: 0
+paths:
+  /whoami:
+    get:
+      security: [{ keyed: [] }]
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn('whoami')}' }
+  /metered:
+    get:
+      security: [{ keyed: [], api_key: [] }]
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: { default: { statusCode: '200', responseTemplates: { application/json: '{"key": "$context.identity.apiKey"}' } } }
+`
+
 const policy = (effect: string, resource: string) => ({ Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] })
 
 let services: Awaited<ReturnType<typeof startAwsServices>>
@@ -107,10 +150,10 @@ let signingKey: CryptoKey
 let otherKey: CryptoKey
 let issuer: string
 const requestEvents: any[] = []
+let whoamiCalls = 0
 
 beforeAll(async () => {
   services = await startAwsServices({
-    keys: new Map([[own.accessKeyId, own]]),
     functions: {
       'token-auth': (event) => {
         const token = String(event.authorizationToken).replace('Bearer ', '')
@@ -127,7 +170,22 @@ beforeAll(async () => {
         return { principalId: `${event.headers['X-User']}@${event.queryStringParameters.tenant}`, policyDocument: policy('Allow', '*'), context: { tier: 1 } }
       },
       'proxy-echo': (event) => ({ statusCode: 200, body: JSON.stringify(event) }),
+      'keyed-auth': (event) => {
+        const name = String(event.authorizationToken).replace('Bearer ', '')
+        const actions = name === 'admin' ? ['execute-api:Invoke', 'execute-api:InvalidateCache'] : 'execute-api:Invoke'
+        return {
+          principalId: name,
+          policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: 'arn:aws:execute-api:*:*:authc/*' }] },
+          usageIdentifierKey: name === 'acme' ? acmeKey : 'no-such-key-0123456789abcdef',
+        }
+      },
+      whoami: (event) => ({ statusCode: 200, body: JSON.stringify({ principal: event.requestContext.authorizer.principalId, call: ++whoamiCalls }) }),
     },
+    keys: new Map([
+      [own.accessKeyId, own],
+      [assumed.accessKeyId, assumed],
+    ]),
+    roles: { [role]: assumed },
   })
 
   const keys = await generateKeyPair('RS256')
@@ -143,7 +201,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => jwks.listen(port, '127.0.0.1', resolve))
 
-  routes = await routesDir({ 'authz.yaml': api(services.url, issuer) })
+  routes = await routesDir({ 'authz.yaml': api(services.url, issuer), 'authc.yaml': cachedApi(services.url) })
   gateway = await startGateway(routes.dir, { env: { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey } })
 }, 90_000)
 
@@ -155,7 +213,7 @@ afterAll(async () => {
   await routes?.remove()
 })
 
-const get = (path: string, headers: Record<string, string> = {}) => rawRequest(gateway.url, { path: `/dev${path}`, headers })
+const get = (path: string, headers: Record<string, string> = {}) => rawRequest(gateway.url, { path: `/dev${path}`, headers: { Host: 'authz.execute-api.localhost', ...headers } })
 const invocations = (fnName: string) => services.calls.filter((c: AwsCall) => c.fields.functionName === fnName).length
 const json = (text: string) => JSON.parse(text)
 
@@ -304,5 +362,47 @@ describe('Cognito user pool authorizer', () => {
     expect((await get('/cognito-scoped', { Authorization: await sign({ token_use: 'access', scope: 'openid pets/read' }) })).status).toBe(200)
     expect((await get('/cognito-scoped', { Authorization: await sign({ token_use: 'access', scope: 'pets/write' }) })).status).toBe(401)
     expect((await get('/cognito-scoped', { Authorization: await sign({}) })).status).toBe(401)
+  })
+})
+
+describe('authorizers with the stage cache, API keys and roles', () => {
+  const whoami = async (name: string, headers: Record<string, string> = {}) => {
+    const res = await rawRequest(gateway.url, { path: '/dev/whoami', headers: { Host: 'authc.execute-api.localhost', Authorization: `Bearer ${name}`, ...headers } })
+    expect(res.status).toBe(200)
+    return { ...json(res.text), warning: res.headers.warning }
+  }
+
+  it('keeps cached responses apart per principal', async () => {
+    const ann = await whoami('ann')
+    expect(ann.principal).toBe('ann')
+    expect((await whoami('bob')).principal).toBe('bob')
+    expect(await whoami('ann')).toMatchObject({ principal: 'ann', call: ann.call })
+  })
+
+  it('lets Cache-Control: max-age=0 refresh only for a policy allowing execute-api:InvalidateCache', async () => {
+    const ann = await whoami('ann')
+    const refused = await whoami('ann', { 'Cache-Control': 'max-age=0' })
+    expect(refused.call).toBe(ann.call)
+    expect(refused.warning).toMatch(/^199 /)
+    const admin = await whoami('admin')
+    const refreshed = await whoami('admin', { 'Cache-Control': 'max-age=0' })
+    expect(refreshed.call).toBeGreaterThan(admin.call)
+  })
+
+  it("takes the API key from the authorizer's usageIdentifierKey with key source AUTHORIZER", async () => {
+    const metered = (name: string) => rawRequest(gateway.url, { path: '/dev/metered', headers: { Host: 'authc.execute-api.localhost', Authorization: `Bearer ${name}` } })
+    const acme = await metered('acme')
+    expect(acme.status).toBe(200)
+    expect(json(acme.text)).toEqual({ key: acmeKey })
+    const other = await metered('other')
+    expect(other.status).toBe(403)
+    expect(json(other.text)).toEqual({ message: 'Forbidden' })
+  })
+
+  it('invokes the authorizer with the role in authorizerCredentials', async () => {
+    const calls = services.calls.filter((c) => c.fields.functionName === 'keyed-auth')
+    expect(calls.length).toBeGreaterThan(0)
+    expect(calls.every((c) => c.accessKeyId === assumed.accessKeyId)).toBe(true)
+    expect(services.calls.some((c) => c.service === 'sts' && c.fields.RoleArn === role)).toBe(true)
   })
 })
