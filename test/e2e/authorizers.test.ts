@@ -232,7 +232,7 @@ describe('Lambda TOKEN authorizer', () => {
 
   it('answers 401 without invoking when the token is missing or fails identityValidationExpression', async () => {
     const before = invocations('token-auth')
-    for (const headers of [{}, { Authorization: '' }, { Authorization: 'Basic abc' }, { Authorization: 'Bearer ALLOW' }]) {
+    for (const headers of [{}, { Authorization: '' }, { Authorization: 'Basic abc' }, { Authorization: 'Bearer ALLOW' }] as Record<string, string>[]) {
       const res = await get('/token/1', headers)
       expect(res.status).toBe(401)
       expect(json(res.text)).toEqual({ message: 'Unauthorized' })
@@ -343,7 +343,7 @@ describe('Cognito user pool authorizer', () => {
   })
 
   it('answers 401 for a missing, expired, foreign, forged or wrong-use token', async () => {
-    const cases = [
+    const cases: Record<string, string>[] = [
       {},
       { Authorization: 'not-a-jwt' },
       { Authorization: await sign({}, { exp: Math.floor(Date.now() / 1000) - 60 }) },
