@@ -7,10 +7,9 @@ import { validateRequest } from './request-validation'
 import { authorize } from './authorizer'
 
 /**
- * Method request: what AWS checks before the integration (../shared/spec §0, steps 2–5):
- * throttling, then the authorizer, then the API key and its usage plan (after the authorizer,
- * which may supply the key), then request validation. Throttling comes first so that a flood
- * is refused before it reaches an authorizer function.
+ * Method request, in AWS's order (../shared/spec §0, steps 3–5): the authorizer, then
+ * throttling and the API key with its usage plan (the key may come from the authorizer), then
+ * request validation. Where AWS throttles is unverified; the reference places it in step 4.
  * @example const methodRequest = createMethodRequest(table); await methodRequest(inv)
  */
 export function createMethodRequest(table: RouteTable) {
@@ -18,13 +17,18 @@ export function createMethodRequest(table: RouteTable) {
   /** Undefined when every check was decided at once (no authorizer, no key, no stage limit, no body model): no promise to await. */
   return function methodRequest(inv: Invocation): Promise<void> | undefined {
     const method = inv.method!
-    checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE)
-    let pending = checkStageThrottle(inv)
-    if (method.authorizer) pending = andThen(pending, () => authorize(inv))
+    let pending = method.authorizer ? authorize(inv) : undefined
+    pending = andThen(pending, () => throttle(inv))
     if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans))
     if (method.validation) pending = andThen(pending, () => validateRequest(inv))
     return pending
   }
+}
+
+/** AWS's account default (per isolate), then the stage's or method's limit. */
+function throttle(inv: Invocation): Promise<void> | undefined {
+  checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE)
+  return checkStageThrottle(inv)
 }
 
 /** `next` once `first` has settled, or at once when there was nothing to wait for. */
