@@ -1,14 +1,42 @@
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from 'jose'
+import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } from 'jose'
 import type { Authorizer } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 
-/** Signing keys per JWKS URL, per isolate: jose refetches them when a token names an unknown `kid`. */
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>()
-const keySetOf = (uri: string) => {
-  let set = keySets.get(uri)
-  if (!set) keySets.set(uri, (set = createRemoteJWKSet(new URL(uri), { timeoutDuration: 1500, cooldownDuration: 30_000, cacheMaxAge: 600_000 })))
-  return set
+type Keys = ReturnType<typeof createLocalJWKSet>
+
+/** A pool's signing keys, per JWKS URL and isolate, with when they were fetched. */
+const keySets = new Map<string, { keys: Keys; fetchedAt: number }>()
+const maxAgeMs = 600_000
+/** A token naming an unknown `kid` refetches the keys, at most this often. */
+const cooldownMs = 30_000
+const fetchTimeoutMs = 1500
+
+/**
+ * The pool's keys, fetched when missing, older than ten minutes, or (after the cooldown) when a
+ * token names a key they lack. Each request fetches for itself: workerd cancels a request that
+ * waits on another request's I/O, so an in-flight fetch is never shared.
+ */
+async function keysOf(uri: string, unknownKey = false): Promise<Keys> {
+  const held = keySets.get(uri)
+  const age = held ? Date.now() - held.fetchedAt : Infinity
+  if (held && (unknownKey ? age < cooldownMs : age < maxAgeMs)) return held.keys
+  const res = await fetch(uri, { signal: AbortSignal.timeout(fetchTimeoutMs), headers: { accept: 'application/json' } })
+  if (!res.ok) throw new errors.JWKSInvalid(`JWKS answered ${res.status}`)
+  const keys = createLocalJWKSet((await res.json()) as JSONWebKeySet)
+  keySets.set(uri, { keys, fetchedAt: Date.now() })
+  return keys
+}
+
+/** Verifies against the pool's keys, refetching them once if the token names a key they lack. */
+async function verifyWithPool(token: string, pool: { issuer: string; jwksUri: string }) {
+  const options = { issuer: pool.issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'token_use'] }
+  try {
+    return await jwtVerify(token, await keysOf(pool.jwksUri), options)
+  } catch (e) {
+    if (!(e instanceof errors.JWKSNoMatchingKey)) throw e
+    return await jwtVerify(token, await keysOf(pool.jwksUri, true), options)
+  }
 }
 
 /**
@@ -30,7 +58,7 @@ export async function verifyCognitoToken(inv: Invocation, authorizer: Authorizer
   if (!pool) throw new GatewayError('UNAUTHORIZED')
   let payload: Record<string, unknown>
   try {
-    payload = (await jwtVerify(token, keySetOf(pool.jwksUri), { issuer: pool.issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'token_use'] })).payload
+    payload = (await verifyWithPool(token, pool)).payload
   } catch (e) {
     if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError)) {
       console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: authorizer ${authorizer.name}: keys at ${pool.jwksUri} unusable: ${e}`)

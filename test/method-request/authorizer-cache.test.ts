@@ -33,13 +33,15 @@ describe('authorizer result cache (per isolate)', () => {
     expect(await cache.get('k', 300, async () => 'ok', 1).value).toBe('ok')
   })
 
-  it('shares one load between concurrent requests', async () => {
+  it('keeps only settled results: requests during the first call make their own', async () => {
     const cache = new AuthorizerCache<string>()
     let loads = 0
     const load = () => new Promise<string>((resolve) => setTimeout(() => resolve(`r${++loads}`), 5))
     const [a, b] = [cache.get('k', 300, load, 0), cache.get('k', 300, load, 1)]
-    expect(await Promise.all([a.value, b.value])).toEqual(['r1', 'r1'])
-    expect(loads).toBe(1)
+    expect(await Promise.all([a.value, b.value])).toEqual(['r1', 'r2'])
+    const after = cache.get('k', 300, load, 2)
+    expect(after.cached).toBe(true)
+    expect(loads).toBe(2)
   })
 
   it('drops the oldest entry when full', async () => {

@@ -6,7 +6,7 @@ import { signedFetch } from './sign'
 import type { WholeResponse } from '../fetch-with-timeout'
 
 interface Held {
-  credentials: Promise<AwsCredentials>
+  credentials: AwsCredentials
   /** Epoch ms after which the credentials are fetched again. */
   refreshAt: number
 }
@@ -18,24 +18,22 @@ const marginMs = 5 * 60_000
 const stsTimeoutMs = 5_000
 
 /**
- * The role's temporary credentials from STS AssumeRole (signed with the gateway's own),
- * shared by concurrent requests and kept until shortly before they expire. STS is reached
- * like any service: `x-gateway.awsEndpoints.sts`, else `default`, else `sts.{region}.amazonaws.com`.
+ * The role's temporary credentials from STS AssumeRole (signed with the gateway's own), kept
+ * until shortly before they expire. Only settled credentials are kept: requests arriving while
+ * the first call is in flight make their own, as workerd cancels a request that waits on another
+ * request's I/O. STS is reached like any service: `x-gateway.awsEndpoints.sts`, else `default`,
+ * else `sts.{region}.amazonaws.com`.
  * @example
  * const temporary = await assumeRole(inv, own, 'arn:aws:iam::123456789012:role/apigw-invoke', 'eu-west-1')
  */
-export function assumeRole(inv: Invocation, own: AwsCredentials, roleArn: string, region: string): Promise<AwsCredentials> {
+export async function assumeRole(inv: Invocation, own: AwsCredentials, roleArn: string, region: string): Promise<AwsCredentials> {
   const endpoint = endpointFor(inv.api, 'sts', region)
   const key = `${own.accessKeyId}\n${roleArn}\n${endpoint}`
   const current = held.get(key)
   if (current && Date.now() < current.refreshAt) return current.credentials
-  const entry: Held = { credentials: callSts(inv, own, roleArn, endpoint, region), refreshAt: Infinity }
-  held.set(key, entry)
-  entry.credentials.then(
-    (c) => (entry.refreshAt = expiryOf(c) - marginMs),
-    () => held.get(key) === entry && held.delete(key),
-  )
-  return entry.credentials
+  const credentials = await callSts(inv, own, roleArn, endpoint, region)
+  held.set(key, { credentials, refreshAt: expiryOf(credentials) - marginMs })
+  return credentials
 }
 
 const expiries = new WeakMap<AwsCredentials, number>()
