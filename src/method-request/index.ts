@@ -17,8 +17,7 @@ export function createMethodRequest(table: RouteTable) {
   /** Undefined when every check was decided at once (no authorizer, no key, no stage limit, no body model): no promise to await. */
   return function methodRequest(inv: Invocation): Promise<void> | undefined {
     const method = inv.method!
-    let pending = method.authorizer ? authorize(inv) : undefined
-    pending = andThen(pending, () => throttle(inv))
+    let pending = method.authorizer ? andThen(authorize(inv), () => throttle(inv)) : throttle(inv)
     if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans))
     if (method.validation) pending = andThen(pending, () => validateRequest(inv))
     return pending
