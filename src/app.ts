@@ -18,7 +18,8 @@ export function createGateway(table: RouteTable) {
   return {
     /** `/_gateway/…` through Hono; API traffic straight into the flow (measured: Hono's dispatch cost 3–5% of proxy throughput). */
     fetch(request: Request, env: Env, ctx?: ExecutionContext): Response | Promise<Response> {
-      return isGatewayPath(request.url) ? app.fetch(request, env, ctx) : handle(request, env, ctx)
+      const url = request.url
+      return isGatewayPath(url) ? app.fetch(request, env, ctx) : handle(request, env, ctx, url)
     },
   }
 }

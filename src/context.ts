@@ -18,7 +18,7 @@ export function requestTime(epochMs: number): string {
  */
 export function contextOf(inv: Invocation): Record<string, unknown> {
   if (inv.context) return inv.context
-  const host = inv.request.headers.get('host') ?? splitRequestUrl(inv.request.url).host
+  const host = inv.headers.host ?? splitRequestUrl(inv.request.url).host
   const stagePrefix = inv.stage.name === '$default' ? '' : `/${inv.stage.name}`
   inv.context = {
     accountId: accountId,
@@ -28,7 +28,7 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
     domainName: host,
     domainPrefix: host.split('.')[0],
     extendedRequestId: inv.extendedRequestId,
-    httpMethod: inv.request.method,
+    httpMethod: inv.httpMethod,
     identity: {
       accessKey: null,
       accountId: null,
@@ -41,7 +41,7 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
       sourceIp: inv.sourceIp,
       ...(inv.apiKey ? { apiKey: inv.apiKey.value, apiKeyId: inv.apiKey.id } : {}),
       user: null,
-      userAgent: inv.request.headers.get('user-agent'),
+      userAgent: inv.headers['user-agent'] ?? null,
       userArn: null,
     },
     path: `${stagePrefix}${inv.resourcePath}`,

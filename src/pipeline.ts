@@ -5,8 +5,8 @@ import { newRequestIds, sourceIpOf, splitRequestUrl } from './invocation'
 import { createApiSelector } from './router/select-api'
 import { createResourceRouter } from './router/match'
 import { GatewayError } from './gateway-responses/error'
-import { renderGatewayResponse, toGatewayError, type Failure } from './gateway-responses/render'
-import { checkRequestLimits } from './method-request/limits'
+import { renderGatewayResponse, toGatewayError } from './gateway-responses/render'
+import { checkRequestPath, readClientHeaders } from './method-request/limits'
 import { createMethodRequest } from './method-request'
 import { integrations } from './integration'
 import { createCacheStep } from './cache'
@@ -25,38 +25,42 @@ export function createPipeline(table: RouteTable) {
   const methodRequest = createMethodRequest(table)
   const cache = createCacheStep(table)
 
-  return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext): Promise<Response> {
+  /** `rawUrl` is `request.url` when the caller has read it already (each read is a call into the runtime). */
+  return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext, rawUrl = request.url): Promise<Response> {
     const startedAt = Date.now()
-    const ids = newRequestIds()
-    const failure: Failure = { requestId: ids.requestId, extendedRequestId: ids.extendedRequestId }
+    const { requestId, extendedRequestId } = newRequestIds()
+    // What a gateway response can use, as far as the request got.
+    let api: Api | undefined
+    let inv: Invocation | undefined
     try {
-      const url = splitRequestUrl(request.url)
-      checkRequestLimits(request, url.path)
-      const target = selectApi(request.headers.get('host') ?? url.host, url.path)
+      const url = splitRequestUrl(rawUrl)
+      checkRequestPath(url.path)
+      const headers = readClientHeaders(request)
+      const target = selectApi(headers.host ?? url.host, url.path)
       if (!target) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
-      failure.api = target.api
+      api = target.api
       if (!target.stage) {
         // A REST stage that does not exist is AWS's plain 403 Forbidden.
-        throw target.api.protocol === 'HTTP'
-          ? notFound(target.api)
-          : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
+        throw api.protocol === 'HTTP' ? notFound(api) : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
       }
-      const inv: Invocation = {
+      inv = {
         request,
+        httpMethod: request.method,
+        headers,
         search: url.search,
-        api: target.api,
+        api,
         stage: target.stage,
         resourcePath: target.resourcePath,
         pathParameters: {},
-        ...ids,
+        requestId,
+        extendedRequestId,
         startedAt,
-        sourceIp: sourceIpOf(request),
+        sourceIp: sourceIpOf(headers),
         env,
         ctx,
       }
-      failure.invocation = inv
-      const match = routers.get(target.api)!.match(request.method, target.resourcePath)
-      if (!match) throw notFound(target.api)
+      const match = routers.get(api)!.match(inv.httpMethod, target.resourcePath)
+      if (!match) throw notFound(api)
       inv.method = match.method
       inv.pathParameters = match.pathParameters
 
@@ -67,7 +71,7 @@ export function createPipeline(table: RouteTable) {
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
       return response
     } catch (e) {
-      return renderGatewayResponse(toGatewayError(e), failure)
+      return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
     }
   }
 }

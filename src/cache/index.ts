@@ -54,7 +54,7 @@ export function createCacheStep(table: RouteTable) {
 
   return function cache(inv: Invocation, integrate: Integrate): Promise<Response> {
     const settings = byStage.get(inv.stage)?.get(inv.method!)
-    if (!settings || (settings.getOnly && inv.request.method !== 'GET')) return integrate(inv)
+    if (!settings || (settings.getOnly && inv.httpMethod !== 'GET')) return integrate(inv)
     const kv = inv.env.CACHE
     if (!kv) {
       if (!warnedNoBinding) console.error('caching is on but the Worker has no CACHE (Workers KV) binding: serving uncached')

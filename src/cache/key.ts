@@ -1,4 +1,4 @@
-import { queryOf, type Invocation } from '../invocation'
+import { clientHeader, queryOf, type Invocation } from '../invocation'
 import type { MethodCache } from './settings'
 
 const encoder = new TextEncoder()
@@ -18,7 +18,7 @@ export const stagePrefix = (apiId: string, stage: string) => `${apiId}/${stage}/
  */
 export function cacheIdentity(inv: Invocation, settings: MethodCache): string {
   const values = settings.keyParameters.map((param) => [param, parameterValue(inv, param)])
-  const key: unknown[] = [inv.request.method, settings.namespace, values]
+  const key: unknown[] = [inv.httpMethod, settings.namespace, values]
   if (inv.authorizer && !settings.sharedAcrossCallers) key.push(inv.authorizer.principal)
   return stagePrefix(inv.api.id, inv.stage.name) + JSON.stringify(key)
 }
@@ -40,7 +40,7 @@ function parameterValue(inv: Invocation, param: string): string | string[] | nul
   const location = param.slice('method.request.'.length, dot)
   const name = param.slice(dot + 1)
   if (location === 'path') return inv.pathParameters[name] ?? null
-  if (location === 'header') return inv.request.headers.get(name)
+  if (location === 'header') return clientHeader(inv, name) ?? null
   // Every value, in order: `?a=1&a=2` is not `?a=2`.
   const all = queryOf(inv).getAll(name)
   return all.length === 0 ? null : all

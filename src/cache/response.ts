@@ -28,7 +28,7 @@ export function hitResponse(entry: CacheEntry, inv: Invocation, options: { statu
   headers.set('x-amz-apigw-id', inv.extendedRequestId)
   if (options.statusHeader) headers.set('x-cache', 'Hit')
   if (options.warning) headers.set('warning', options.warning)
-  const bodyless = entry.status === 204 || entry.status === 205 || entry.status === 304 || inv.request.method === 'HEAD'
+  const bodyless = entry.status === 204 || entry.status === 205 || entry.status === 304 || inv.httpMethod === 'HEAD'
   return new Response(bodyless ? null : entry.body, { status: entry.status, headers })
 }
 

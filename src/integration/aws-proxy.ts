@@ -20,7 +20,7 @@ export async function awsProxy(inv: Invocation): Promise<Response> {
   checkMappableHeaders(integration)
   const v2 = inv.api.protocol === 'HTTP' && integration.payloadFormatVersion === '2.0'
   const target = awsTargetOf(inv)
-  const traceId = awsTraceId(inv.request.headers.get('x-amzn-trace-id'), inv.requestId, inv.startedAt)
+  const traceId = awsTraceId(inv.headers['x-amzn-trace-id'], inv.requestId, inv.startedAt)
   const event = v2 ? await proxyEventV2(inv, traceId) : await proxyEvent(inv, traceId)
   const headers = new Headers({ 'x-amzn-trace-id': traceId, 'x-amzn-apigateway-api-id': inv.api.id })
   let result

@@ -20,7 +20,7 @@ export async function aws(inv: Invocation): Promise<Response> {
   const integration = inv.method!.integration
   const req = await integrationRequest(inv)
   const target = awsTargetOf(inv, req.pathValues)
-  const traceId = awsTraceId(inv.request.headers.get('x-amzn-trace-id'), inv.requestId, inv.startedAt)
+  const traceId = awsTraceId(inv.headers['x-amzn-trace-id'], inv.requestId, inv.startedAt)
   req.headers.set('x-amzn-trace-id', traceId)
 
   let result: IntegrationResult

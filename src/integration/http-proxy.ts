@@ -7,6 +7,8 @@ import { integrationRequestHeaders } from './request-headers'
 import { limitRequestBody, readRequestBytes } from './body-limit'
 import { fetchWithTimeout } from './fetch-with-timeout'
 
+const neverExceeded = () => false
+
 /**
  * HTTP_PROXY: the client's request goes to the backend nearly as sent, and the backend's
  * response comes back streamed — status, headers (reserved ones as `x-amzn-Remapped-*`) and body.
@@ -18,11 +20,11 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
   const url = withQuery(withQuery(base, inv.search), mappedQuery(inv, integration))
 
   const headers = integrationRequestHeaders(inv, integration, true)
-  const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
+  const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.httpMethod : integration.httpMethod
   let body: BodyInit | null = null
-  let exceeded = () => false
+  let exceeded = neverExceeded
   if (method !== 'GET' && method !== 'HEAD') {
-    if (inv.request.headers.has('content-length')) ({ body, exceeded } = limitRequestBody(inv.request))
+    if (inv.headers['content-length'] !== undefined) ({ body, exceeded } = limitRequestBody(inv.request))
     // AWS always sends the backend a Content-Length: a chunked upload (≤ 10 MB) is gathered first.
     else body = await readRequestBytes(inv.request)
   }
@@ -36,4 +38,3 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
   }
   return backendResponse(upstream, inv.requestId, inv.extendedRequestId)
 }
-

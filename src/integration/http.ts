@@ -20,7 +20,7 @@ export async function http(inv: Invocation): Promise<Response> {
   if (!headers.has('accept')) headers.set('accept', 'application/json')
   if (!headers.has('user-agent')) headers.set('user-agent', `AmazonAPIGateway_${inv.api.id}`)
 
-  const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.request.method : integration.httpMethod
+  const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.httpMethod : integration.httpMethod
   const sendBody = !bodyless.has(method)
   // AWS sends only its own headers and the mapped ones; a Content-Type only with a payload.
   if (sendBody && req.payload.length > 0 && req.contentType && !headers.has('content-type')) headers.set('content-type', req.contentType)

@@ -39,7 +39,7 @@ interface RequestOverride {
  */
 export async function integrationRequest(inv: Invocation): Promise<IntegrationRequest> {
   const integration = inv.method!.integration
-  const clientContentType = inv.request.headers.get('content-type')
+  const clientContentType = inv.headers['content-type'] ?? null
   const received: Payload = { bytes: new Uint8Array(await readRequestBytes(inv.request)), binary: isBinary(clientContentType, inv.api.binaryMediaTypes) }
   const converted = convert(received, integration.contentHandling)
   const clientBody = textOf(converted)
@@ -51,7 +51,7 @@ export async function integrationRequest(inv: Invocation): Promise<IntegrationRe
 
   const pathValues = integrationPathValues(inv, integration, clientBody)
   for (const [name, value] of Object.entries(override.path ?? {})) if (value != null) pathValues[name] = encodeURIComponent(String(value))
-  const headers = integrationRequestHeaders(inv, integration, false, clientBody)
+  const headers = new Headers(integrationRequestHeaders(inv, integration, false, clientBody))
   for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
   const query = mappedQuery(inv, integration, clientBody)
 

@@ -34,7 +34,7 @@ export function integrationResponse(inv: Invocation, integration: Integration, r
   const selected = selectIntegrationResponse(integration.responses, result.selectionValue)
   if (!selected) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
 
-  const accept = inv.request.headers.get('accept')
+  const accept = inv.headers.accept ?? null
   const types = inv.api.binaryMediaTypes
   const converted = result.payload && convertResponse(result.payload, selected.contentHandling, isBinary(firstAccepted(accept), types), types.length > 0)
   const headers = gatewayHeaders(inv.requestId, inv.extendedRequestId)

@@ -2,39 +2,63 @@ import { queryOf, type Invocation } from '../invocation'
 import { contextOf } from '../context'
 import { evaluateJsonPath } from '../vtl'
 
+/** A mapping source read against one request: undefined when absent (AWS then omits the mapping). */
+type RequestSource = (inv: Invocation, body: string | undefined) => string | undefined
+
+const compiled = new Map<string, RequestSource>()
+
 /**
  * Reads one parameter-mapping source (../shared/spec §2.9) for this request:
  * `method.request.{path|querystring|multivaluequerystring|header|multivalueheader}.N`,
  * `method.request.body[.path]`, `stageVariables.N`, `context.a.b` or `'static'`.
- * Undefined when the source is absent (AWS then omits the mapping).
+ * Undefined when the source is absent (AWS then omits the mapping). Each source expression is
+ * parsed once into a reader and kept.
+ * @example resolveRequestSource('method.request.header.X-Tenant', inv) // 'acme'
  */
 export function resolveRequestSource(source: string, inv: Invocation, body?: string): string | undefined {
-  if (source.startsWith("'")) return source.endsWith("'") && source.length >= 2 ? source.slice(1, -1) : undefined
+  let read = compiled.get(source)
+  if (!read) compiled.set(source, (read = compileSource(source)))
+  return read(inv, body)
+}
+
+const absent: RequestSource = () => undefined
+
+function compileSource(source: string): RequestSource {
+  if (source.startsWith("'")) {
+    const literal = source.endsWith("'") && source.length >= 2 ? source.slice(1, -1) : undefined
+    return () => literal
+  }
   const dot = source.indexOf('.')
   const root = source.slice(0, dot)
   const rest = source.slice(dot + 1)
-  if (root === 'stageVariables') return inv.stage.variables[rest]
-  if (root === 'context') return stringify(dig(contextOf(inv), rest.split('.')))
-  if (root !== 'method' || !rest.startsWith('request.')) return undefined
+  if (root === 'stageVariables') return (inv) => inv.stage.variables[rest]
+  if (root === 'context') {
+    const keys = rest.split('.')
+    return (inv) => stringify(dig(contextOf(inv), keys))
+  }
+  if (root !== 'method' || !rest.startsWith('request.')) return absent
   const [location, ...nameParts] = rest.slice('request.'.length).split('.')
   const name = nameParts.join('.')
   switch (location) {
     case 'path':
-      return inv.pathParameters[name]
+      return (inv) => inv.pathParameters[name]
     case 'querystring':
-      return lastOf(queryOf(inv).getAll(name))
-    case 'multivaluequerystring': {
-      const all = queryOf(inv).getAll(name)
-      return all.length ? all.join(',') : undefined
-    }
+      return (inv) => lastOf(queryOf(inv).getAll(name))
+    case 'multivaluequerystring':
+      return (inv) => {
+        const all = queryOf(inv).getAll(name)
+        return all.length ? all.join(',') : undefined
+      }
     case 'header':
-    case 'multivalueheader':
+    case 'multivalueheader': {
       // Workers join repeated headers with ", " and so cannot tell them from one value with commas.
-      return inv.request.headers.get(name) ?? undefined
+      const lower = name.toLowerCase()
+      return (inv) => inv.headers[lower]
+    }
     case 'body':
-      return bodySource(body, name)
+      return (_, body) => bodySource(body, name)
   }
-  return undefined
+  return absent
 }
 
 /** The sources that need no request body, e.g. for gateway responses. */

@@ -18,7 +18,7 @@ export async function mock(inv: Invocation): Promise<Response> {
   Object.assign(context, newOverrides())
 
   let statusCode = '200'
-  const selected = selectRequestTemplate(integration, inv.request.headers.get('content-type'))
+  const selected = selectRequestTemplate(integration, inv.headers['content-type'] ?? null)
   if (selected !== 'passthrough') {
     const rendered = renderTemplate(selected.template, templateInput(inv, body), 'request')
     statusCode = statusCodeOf(rendered) ?? statusCode

@@ -33,7 +33,7 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
   const querystring: Record<string, string> = {}
   for (const [k, v] of queryOf(inv)) querystring[k] = v
   const header: Record<string, string> = {}
-  for (const [k, v] of inv.request.headers) if (!invisibleHeaders.has(k)) header[canonicalHeader(k)] = v
+  for (const k in inv.headers) if (!invisibleHeaders.has(k)) header[canonicalHeader(k)] = inv.headers[k]
   return { path, querystring, header }
 }
 

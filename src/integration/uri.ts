@@ -16,9 +16,21 @@ const misconfigured = () => new GatewayError('API_CONFIGURATION_ERROR', { messag
  * @example backendUrl(integration, { host: 'api.example.com' }, { proxy: 'a/b' }) // 'https://api.example.com/a/b'
  */
 export function backendUrl(integration: Integration, stageVariables: Record<string, string>, pathValues: Record<string, string>): string {
-  const out = fillUri(requestPlan(integration).uri, stageVariables, pathValues, (before) => pinnedAuthority.test(before))
+  const parts = requestPlan(integration).uri
+  // A URI whose own text closes the authority (the usual case) needs no check per request.
+  if (startsWithAuthority(parts)) return fillUri(parts, stageVariables, pathValues)
+  const out = fillUri(parts, stageVariables, pathValues, (before) => pinnedAuthority.test(before))
   if (!absoluteHttp.test(out)) throw misconfigured()
   return out
+}
+
+const pinnedUris = new WeakMap<UriPart[], boolean>()
+
+/** Whether the template's leading text already closes the authority, decided once per template. */
+function startsWithAuthority(parts: UriPart[]): boolean {
+  let pinned = pinnedUris.get(parts)
+  if (pinned === undefined) pinnedUris.set(parts, (pinned = parts.length > 0 && 'text' in parts[0] && pinnedAuthority.test(parts[0].text)))
+  return pinned
 }
 
 /**

@@ -13,7 +13,7 @@ import { guardDurableCall } from './fail-mode'
  */
 export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<void> {
   // AUTHORIZER: the key is the Lambda authorizer's usageIdentifierKey (../shared/spec §1.1).
-  const value = inv.api.apiKeySource === 'AUTHORIZER' ? inv.authorizer?.usageIdentifierKey : inv.request.headers.get('x-api-key')
+  const value = inv.api.apiKeySource === 'AUTHORIZER' ? inv.authorizer?.usageIdentifierKey : inv.headers['x-api-key']
   if (!value) throw new GatewayError('INVALID_API_KEY')
   const method = inv.method!
   const result = await guardDurableCall(

@@ -1,5 +1,5 @@
 import type { IdentitySource } from '../definitions/table'
-import { queryOf, type Invocation } from '../invocation'
+import { clientHeader, queryOf, type Invocation } from '../invocation'
 import { contextOf } from '../context'
 
 /**
@@ -20,7 +20,7 @@ export function readIdentity(inv: Invocation, sources: IdentitySource[]): string
 function readSource(inv: Invocation, { location, name }: IdentitySource): string | undefined | null {
   switch (location) {
     case 'header':
-      return inv.request.headers.get(name)
+      return clientHeader(inv, name) ?? null
     case 'querystring': {
       const all = queryOf(inv).getAll(name)
       return all[all.length - 1]

@@ -26,7 +26,7 @@ export function createMethodRequest(table: RouteTable) {
 
 /** AWS's account default (per isolate), then the stage's or method's limit. */
 function throttle(inv: Invocation): Promise<void> | undefined {
-  checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE)
+  checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE, inv.startedAt)
   return checkStageThrottle(inv)
 }
 

@@ -17,7 +17,7 @@ const authorizerTimeoutMs = 10_000
  */
 export function authorizerInput(inv: Invocation, authorizer: Authorizer, methodArn: string, identity: string[]): Record<string, unknown> {
   if (authorizer.type === 'TOKEN') return { type: 'TOKEN', authorizationToken: identity[0], methodArn }
-  const traceId = awsTraceId(inv.request.headers.get('x-amzn-trace-id'), inv.requestId, inv.startedAt)
+  const traceId = awsTraceId(inv.headers['x-amzn-trace-id'], inv.requestId, inv.startedAt)
   return { type: 'REQUEST', methodArn, ...requestFields(inv, traceId) }
 }
 

@@ -18,7 +18,7 @@ export const arnRegion = 'local'
  * @example methodArn(inv) // 'arn:aws:execute-api:local:000000000000:petstore/dev/GET/pets/7'
  */
 export const methodArn = (inv: Invocation) =>
-  `arn:aws:execute-api:${arnRegion}:${accountId}:${inv.api.id}/${inv.stage.name}/${inv.request.method}${inv.resourcePath}`
+  `arn:aws:execute-api:${arnRegion}:${accountId}:${inv.api.id}/${inv.stage.name}/${inv.httpMethod}${inv.resourcePath}`
 
 /**
  * Compiles a policy document: `Statement` an object or a list, `Action` and `Resource` a string

@@ -1,6 +1,6 @@
 import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema'
 import type { Api, RequestValidation } from '../definitions/table'
-import { queryOf, type Invocation } from '../invocation'
+import { clientHeader, queryOf, type Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { modelUri } from '../definitions/ids'
 import { mediaTypeOf } from '../integration/request-template'
@@ -17,7 +17,7 @@ export function validateRequest(inv: Invocation): Promise<void> | undefined {
   if (checks.requiredParameters.length > 0) checkParameters(inv, checks.requiredParameters)
   if (!checks.bodyModels) return undefined
   // No Content-Type counts as JSON, as for templates; a type without a model falls back to `$default`, else is not checked.
-  const type = mediaTypeOf(inv.request.headers.get('content-type'))
+  const type = mediaTypeOf(inv.headers['content-type'] ?? null)
   // Own keys only: the Content-Type is the client's (`constructor` must not reach the prototype).
   const name = Object.hasOwn(checks.bodyModels, type) ? checks.bodyModels[type] : checks.bodyModels.$default
   return name === undefined ? undefined : checkBody(inv, name)
@@ -29,7 +29,7 @@ function checkParameters(inv: Invocation, required: RequestValidation['requiredP
   for (const { location, name } of required) {
     const present =
       location === 'header'
-        ? (inv.request.headers.get(name) ?? '').trim() !== ''
+        ? (clientHeader(inv, name) ?? '').trim() !== ''
         : location === 'querystring'
           ? queryOf(inv).getAll(name).some((v) => v !== '')
           : !!inv.pathParameters[name]

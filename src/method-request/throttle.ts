@@ -3,7 +3,7 @@ import type { Invocation } from '../invocation'
 import type { Env } from '../env'
 import { GatewayError } from '../gateway-responses/error'
 import { accountThrottle } from '../definitions/usage-plans'
-import { fullBucket, takeAll, type Bucket } from './token-bucket'
+import { fullBucket, takeToken, type Bucket } from './token-bucket'
 import { guardDurableCall } from './fail-mode'
 import { objectNamed } from '../durable/object-ids'
 
@@ -58,13 +58,13 @@ let isolateBucket: Bucket | undefined
  * `GATEWAY_ACCOUNT_THROTTLE="rate,burst"` changes it, `off` removes it — as an AWS account
  * raises its limit by a quota request.
  */
-export function checkAccountThrottle(setting: unknown) {
+export function checkAccountThrottle(setting: unknown, now = Date.now()) {
   if (isolateLimit === undefined || isolateLimit.setting !== setting) {
     isolateLimit = { setting, limit: parseAccountThrottle(setting) }
-    isolateBucket = isolateLimit.limit ? fullBucket(isolateLimit.limit, Date.now()) : undefined
+    isolateBucket = isolateLimit.limit ? fullBucket(isolateLimit.limit, now) : undefined
   }
   const limit = isolateLimit.limit
-  if (isolateBucket && limit && !takeAll([[isolateBucket, limit]], Date.now()).ok) throw new GatewayError('THROTTLED')
+  if (isolateBucket && limit && !takeToken(isolateBucket, limit, now)) throw new GatewayError('THROTTLED')
 }
 
 function parseAccountThrottle(setting: unknown): Throttle | null {

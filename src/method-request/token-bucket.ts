@@ -22,6 +22,14 @@ export function secondsUntilToken(bucket: Bucket, limit: Throttle): number {
   return (1 - bucket.tokens) / limit.rateLimit
 }
 
+/** Takes one token from a single bucket if it has one (the per-isolate account limit). */
+export function takeToken(bucket: Bucket, limit: Throttle, now: number): boolean {
+  refill(bucket, limit, now)
+  if (bucket.tokens < 1) return false
+  bucket.tokens -= 1
+  return true
+}
+
 /**
  * Takes one token from every bucket, or from none: a request passes only if all its limits
  * (plan, plan method, stage, stage method) have room, so a refused request costs nothing.

@@ -31,7 +31,7 @@ export function createResourceRouter(resources: Resource[]) {
   return {
     /** Matches a raw path (after the stage); undefined is AWS's 403 Missing Authentication Token. */
     match(httpMethod: string, rawPath: string): RouteMatch | undefined {
-      return walk(root, splitPath(rawPath), 0, httpMethod, {})
+      return walk(root, rawPath, 0, httpMethod, noParameters)
     },
   }
 }
@@ -53,59 +53,45 @@ function insert(node: Node, segments: Segment[], resource: Resource) {
   node.resource = resource
 }
 
-interface PathSegment {
-  value: string
-  /** Offset in the raw path, so a greedy parameter captures the rest as received. */
-  start: number
-}
-
-/** Empty segments (`//`) do not count for matching; a greedy capture keeps them. */
-function splitPath(raw: string): { raw: string; segments: PathSegment[] } {
-  const segments: PathSegment[] = []
-  let start = 0
-  for (let i = 0; i <= raw.length; i++) {
-    if (i === raw.length || raw.charCodeAt(i) === 47 /* / */) {
-      if (i > start) segments.push({ value: raw.slice(start, i), start })
-      start = i + 1
-    }
-  }
-  return { raw, segments }
-}
+const noParameters: Record<string, string> = Object.freeze({}) as Record<string, string>
+const SLASH = 47
 
 const methodOf = (r: Resource | undefined, verb: string) => r && (r.methods[verb] ?? r.methods.ANY)
 
 /**
  * Depth-first in AWS's precedence: literal, then `{param}`, then `{greedy+}`; the first resource
  * on that order that has the method (or ANY) wins, so a literal resource without the method
- * falls back to a greedy sibling that has it.
+ * falls back to a greedy sibling that has it. Segments are read from the raw path by offset:
+ * empty ones (`//`) do not count for matching, and a greedy capture keeps them as received.
  */
-function walk(
-  node: Node,
-  path: { raw: string; segments: PathSegment[] },
-  i: number,
-  verb: string,
-  params: Record<string, string>,
-): RouteMatch | undefined {
-  if (i === path.segments.length) {
+function walk(node: Node, raw: string, from: number, verb: string, params: Record<string, string>): RouteMatch | undefined {
+  let start = from
+  while (start < raw.length && raw.charCodeAt(start) === SLASH) start++
+  if (start === raw.length) {
     const method = methodOf(node.resource, verb)
-    return method && { method, pathParameters: params }
+    return method && { method, pathParameters: params === noParameters ? {} : params }
   }
-  const seg = path.segments[i]
-  const literal = node.literals.get(safeDecode(seg.value))
-  const viaLiteral = literal && walk(literal, path, i + 1, verb, params)
+  let end = raw.indexOf('/', start)
+  if (end === -1) end = raw.length
+  const segment = raw.slice(start, end)
+  const literal = node.literals.get(safeDecode(segment))
+  const viaLiteral = literal && walk(literal, raw, end, verb, params)
   if (viaLiteral) return viaLiteral
   if (node.param) {
-    const found = walk(node.param.node, path, i + 1, verb, { ...params, [node.param.name]: seg.value })
+    const found = walk(node.param.node, raw, end, verb, { ...params, [node.param.name]: segment })
     if (found) return found
   }
   if (node.greedy) {
     const method = methodOf(node.greedy.resource, verb)
-    if (method) {
-      const rest = path.raw.slice(seg.start).replace(/\/+$/, '')
-      return { method, pathParameters: { ...params, [node.greedy.name]: rest } }
-    }
+    if (method) return { method, pathParameters: { ...params, [node.greedy.name]: withoutTrailingSlashes(raw, start) } }
   }
   return undefined
+}
+
+function withoutTrailingSlashes(raw: string, start: number): string {
+  let end = raw.length
+  while (end > start && raw.charCodeAt(end - 1) === SLASH) end--
+  return raw.slice(start, end)
 }
 
 function safeDecode(s: string): string {

@@ -26,8 +26,8 @@ export function createApiSelector(table: RouteTable) {
 
   return (host: string, rawPath: string): ApiTarget | undefined => {
     // A leading `//` before the stage is collapsed, as on AWS.
-    let path = rawPath.replace(/^\/{2,}/, '/')
-    let api = byId.get(executeApiHost.exec(host)?.[1] ?? '')
+    let path = rawPath.charCodeAt(1) === 47 ? rawPath.replace(/^\/{2,}/, '/') : rawPath
+    let api = host.includes('.execute-api.') ? byId.get(executeApiHost.exec(host)?.[1] ?? '') : undefined
     if (!api) {
       api = withBasePath.find((a) => path === `/${a.basePath}` || path.startsWith(`/${a.basePath}/`))
       if (api) path = path.slice(api.basePath!.length + 1) || '/'

@@ -5,6 +5,7 @@ import { decodeEntry, encodeEntry, flushStage, readEntry, writeEntry, type Cache
 import { cacheIdentity, kvKeyOf } from '../../src/cache/key'
 import type { Invocation } from '../../src/invocation'
 import type { MethodCache } from '../../src/cache/settings'
+import { readClientHeaders } from '../../src/method-request/limits'
 
 const kv = (env as Env).CACHE!
 
@@ -65,6 +66,8 @@ describe('cache key', () => {
       api: { id: 'pets' },
       stage: { name: 'dev' },
       request: new Request(url, { headers }),
+      httpMethod: 'GET',
+      headers: readClientHeaders(new Request(url, { headers })),
       search: new URL(url).search.slice(1),
       pathParameters,
     }) as unknown as Invocation

@@ -1,5 +1,6 @@
 import type { Api } from '../../src/definitions/table'
 import type { Invocation } from '../../src/invocation'
+import { readClientHeaders } from '../../src/method-request/limits'
 
 /**
  * An invocation as the router leaves it, for tests of one integration step: the method of
@@ -16,8 +17,11 @@ export function testInvocation(
   const stage = api.stages[options.stage ?? Object.keys(api.stages)[0]]
   const resource = api.resources.find((r) => r.path === resourcePath)!
   const [pathOnly, search = ''] = path.split('?')
+  const request = new Request(`https://${options.host ?? 'abc123.execute-api.localhost'}/${stage.name}${path}`, { method, ...options.init })
   return {
-    request: new Request(`https://${options.host ?? 'abc123.execute-api.localhost'}/${stage.name}${path}`, { method, ...options.init }),
+    request,
+    httpMethod: request.method,
+    headers: readClientHeaders(request),
     search,
     api,
     stage,

@@ -27,20 +27,20 @@ describe('integration request headers (HTTP_PROXY)', () => {
   it('forwards the client headers AWS forwards, adds its own and appends the client to X-Forwarded-For at the edge', () => {
     const inv = testInvocation(api('EDGE'), '/items', 'GET', '/items', { init: client })
     const headers = integrationRequestHeaders(inv, inv.method!.integration, true)
-    expect(headers.get('accept')).toBe('text/plain')
-    for (const dropped of ['connection', 'via', 'cf-ray']) expect(headers.has(dropped)).toBe(false)
-    expect(headers.get('x-forwarded-for')).toBe('198.51.100.1, 203.0.113.7')
-    expect(headers.get('x-amzn-apigateway-api-id')).toBe('hdr123')
-    expect(headers.get('x-amzn-trace-id')).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/)
+    expect(headers.accept).toBe('text/plain')
+    for (const dropped of ['connection', 'via', 'cf-ray']) expect(dropped in headers).toBe(false)
+    expect(headers['x-forwarded-for']).toBe('198.51.100.1, 203.0.113.7')
+    expect(headers['x-amzn-apigateway-api-id']).toBe('hdr123')
+    expect(headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/)
   })
 
   it('leaves X-Forwarded-For as the client sent it on a REGIONAL endpoint', () => {
     const inv = testInvocation(api('REGIONAL'), '/items', 'GET', '/items', { init: client })
-    expect(integrationRequestHeaders(inv, inv.method!.integration, true).get('x-forwarded-for')).toBe('198.51.100.1')
+    expect(integrationRequestHeaders(inv, inv.method!.integration, true)['x-forwarded-for']).toBe('198.51.100.1')
   })
 
   it('lets a mapping replace X-Forwarded-For, edge or not', () => {
     const inv = testInvocation(api('EDGE', `{ integration.request.header.X-Forwarded-For: "'10.0.0.1'" }`), '/items', 'GET', '/items', { init: client })
-    expect(integrationRequestHeaders(inv, inv.method!.integration, true).get('x-forwarded-for')).toBe('10.0.0.1')
+    expect(integrationRequestHeaders(inv, inv.method!.integration, true)['x-forwarded-for']).toBe('10.0.0.1')
   })
 })

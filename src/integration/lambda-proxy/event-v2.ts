@@ -3,7 +3,7 @@ import { contextOf } from '../../context'
 import { bytesToBase64 } from '../../base64'
 import { readRequestBytes } from '../body-limit'
 import { cloudflareHopHeaders } from '../request-headers'
-import { clientKeyed } from './event'
+import { clientKeyed } from '../../client-keyed'
 
 /** The Lambda proxy event of HTTP APIs, payload format 2.0 (../shared/spec §4.2). */
 export interface ProxyEventV2 {
@@ -35,17 +35,17 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
   const request = inv.request
   const context = contextOf(inv)
   const headers = clientKeyed<string>()
-  for (const [name, value] of request.headers) if (!notInEvent.has(name)) headers[name] = value
+  for (const name in inv.headers) if (!notInEvent.has(name)) headers[name] = inv.headers[name]
   const url = splitRequestUrl(request.url)
   const https = request.url.startsWith('https:')
   headers.host ??= url.host
-  const forwarded = request.headers.get('x-forwarded-for')
+  const forwarded = inv.headers['x-forwarded-for']
   headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp
   headers['x-forwarded-port'] = /:(\d+)$/.exec(url.host)?.[1] ?? (https ? '443' : '80')
   headers['x-forwarded-proto'] = https ? 'https' : 'http'
   headers['x-amzn-trace-id'] = traceId
 
-  const cookieHeader = request.headers.get('cookie')
+  const cookieHeader = inv.headers.cookie
   const cookies = cookieHeader ? cookieHeader.split(/;\s*/).filter(Boolean) : []
   const query = clientKeyed<string>()
   for (const [name, value] of queryOf(inv)) query[name] = name in query ? `${query[name]},${value}` : value
@@ -54,7 +54,7 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
   const routeKey = `${method.httpMethod} ${method.resourcePath}`
   const rawPath = context.path as string
   const bytes = new Uint8Array(await readRequestBytes(request))
-  const binary = bytes.length > 0 && !textual.test(request.headers.get('content-type') ?? 'text/plain')
+  const binary = bytes.length > 0 && !textual.test(inv.headers['content-type'] ?? 'text/plain')
 
   return {
     version: '2.0',
@@ -71,7 +71,7 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
       apiId: context.apiId,
       domainName: context.domainName,
       domainPrefix: context.domainPrefix,
-      http: { method: request.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: inv.sourceIp, userAgent: request.headers.get('user-agent') ?? '' },
+      http: { method: inv.httpMethod, path: rawPath, protocol: 'HTTP/1.1', sourceIp: inv.sourceIp, userAgent: inv.headers['user-agent'] ?? '' },
       requestId: inv.requestId,
       routeKey,
       stage: inv.stage.name,

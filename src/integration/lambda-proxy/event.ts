@@ -5,6 +5,7 @@ import { readRequestBytes } from '../body-limit'
 import { isBinary } from '../content-handling'
 import { canonicalHeader } from '../template-input'
 import { cloudflareHopHeaders } from '../request-headers'
+import { clientKeyed } from '../../client-keyed'
 
 /** The Lambda proxy event, payload format 1.0 (../shared/spec §4.1). */
 export interface ProxyEventV1 {
@@ -63,12 +64,6 @@ const contextKeys = [
   'stage',
 ] as const
 
-/**
- * A map keyed by names the client chose (headers, query parameters): no prototype, so
- * `constructor` or `__proto__` are keys like any other.
- */
-export const clientKeyed = <T>(): Record<string, T> => Object.create(null)
-
 /** What the proxy event and a REQUEST authorizer's input share: the request without its body. */
 export type RequestFields = Omit<ProxyEventV1, 'version' | 'body' | 'isBase64Encoded'>
 
@@ -82,7 +77,7 @@ export async function proxyEvent(inv: Invocation, traceId: string): Promise<Prox
   const request = inv.request
   const fields = requestFields(inv, traceId)
   const bytes = new Uint8Array(await readRequestBytes(request))
-  const binary = isBinary(request.headers.get('content-type'), inv.api.binaryMediaTypes)
+  const binary = isBinary(inv.headers['content-type'] ?? null, inv.api.binaryMediaTypes)
   return {
     ...(inv.api.protocol === 'HTTP' ? { version: '1.0' as const } : {}),
     ...fields,
@@ -106,12 +101,12 @@ export function requestFields(inv: Invocation, traceId: string): RequestFields {
     headers[shown] = value
     multiValueHeaders[shown] = [value]
   }
-  for (const [name, value] of request.headers) if (!notInEvent.has(name)) add(name, value)
+  for (const name in inv.headers) if (!notInEvent.has(name)) add(name, inv.headers[name])
   const url = splitRequestUrl(request.url)
   const https = request.url.startsWith('https:')
   const port = /:(\d+)$/.exec(url.host)?.[1] ?? (https ? '443' : '80')
-  if (!request.headers.has('host')) add('host', url.host)
-  const forwarded = request.headers.get('x-forwarded-for')
+  if (inv.headers.host === undefined) add('host', url.host)
+  const forwarded = inv.headers['x-forwarded-for']
   add('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
   add('x-forwarded-port', port)
   add('x-forwarded-proto', https ? 'https' : 'http')
@@ -137,7 +132,7 @@ export function requestFields(inv: Invocation, traceId: string): RequestFields {
     // REST: without the stage, not decoded; a `//` right after the stage is collapsed, inner ones
     // kept. HTTP APIs keep a named stage in the path.
     path: httpApi ? (context.path as string) : inv.resourcePath.replace(/^\/{2,}/, '/'),
-    httpMethod: request.method,
+    httpMethod: inv.httpMethod,
     headers,
     multiValueHeaders,
     queryStringParameters,

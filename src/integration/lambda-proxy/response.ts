@@ -48,7 +48,7 @@ export function proxyResponse(inv: Invocation, payload: string): Response {
   if (out.body !== undefined && out.body !== null && typeof out.body !== 'string') throw malformed('body is not a string')
   const text = (out.body as string | null | undefined) ?? ''
   let body: string | Uint8Array = text
-  if (out.isBase64Encoded === true && isBinary(firstAccepted(inv.request.headers.get('accept')), inv.api.binaryMediaTypes)) body = fromBase64(text)
+  if (out.isBase64Encoded === true && isBinary(firstAccepted(inv.headers.accept ?? null), inv.api.binaryMediaTypes)) body = fromBase64(text)
   return new Response(noBody(status) ? null : body, { status, headers })
 }
 
