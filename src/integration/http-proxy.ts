@@ -21,17 +21,17 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
 
   const headers = integrationRequestHeaders(inv, integration, true)
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.httpMethod : integration.httpMethod
-  let body: BodyInit | null = null
+  const init: RequestInit = { method, headers, redirect: 'manual' }
   let exceeded = neverExceeded
   if (method !== 'GET' && method !== 'HEAD') {
-    if (inv.headers['content-length'] !== undefined) ({ body, exceeded } = limitRequestBody(inv.request))
+    if (inv.headers['content-length'] !== undefined) ({ body: init.body, exceeded } = limitRequestBody(inv.request))
     // AWS always sends the backend a Content-Length: a chunked upload (≤ 10 MB) is gathered first.
-    else body = await readRequestBytes(inv.request)
+    else init.body = await readRequestBytes(inv.request)
   }
 
   let upstream: Response
   try {
-    upstream = await fetchWithTimeout(url, { method, headers, body, redirect: 'manual' }, integration.timeoutInMillis)
+    upstream = await fetchWithTimeout(url, init, integration.timeoutInMillis)
   } catch (e) {
     if (exceeded()) throw new GatewayError('REQUEST_TOO_LARGE')
     throw e

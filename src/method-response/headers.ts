@@ -3,8 +3,6 @@
  * to `x-amzn-Remapped-*` because they collide with its own (../shared/spec §2.9, Appendix A).
  */
 
-import { clientKeyed } from '../client-keyed'
-
 let dateSecond = 0
 let dateValue = ''
 
@@ -27,7 +25,7 @@ export function gatewayHeaders(requestId: string, extendedRequestId: string): He
   return headers
 }
 
-/** Backend response headers that come back renamed; Transfer-Encoding is dropped. */
+/** Backend response headers that come back renamed. */
 const remappedNames = [
   'authorization',
   'connection',
@@ -53,30 +51,33 @@ const canonical = (name: string) =>
 /** Lower-case backend header name → the name it comes back under, built once. */
 export const remappedResponseHeaders = new Map(remappedNames.map((n) => [n, `x-amzn-Remapped-${canonical(n)}`]))
 
-const droppedResponseHeaders = new Set(['transfer-encoding', 'keep-alive', 'proxy-connection'])
+/**
+ * Connection-level names the runtime's HTTP layer writes itself: it never sends them from a
+ * Response's headers (tested end to end), so renaming them needs no delete.
+ */
+const managedByRuntime = new Set(['connection', 'content-length', 'keep-alive', 'te', 'transfer-encoding', 'upgrade'])
 
 /**
  * The backend's response as the gateway returns it: status and headers kept, reserved
  * names renamed as AWS does, the gateway's own headers added, the body streamed as it comes.
- * The headers are read with one `forEach` and handed over as one plain object, the cheapest
- * way across the runtime boundary (measured against copying them natively and editing).
- * The reason phrase is the standard one for the status, as AWS sends.
+ * The runtime copies the backend's headers natively (Set-Cookie lines included); one `forEach`
+ * finds the reserved ones, and only those are edited (measured cheaper than rebuilding the set).
  */
 export function backendResponse(upstream: Response, requestId: string, extendedRequestId: string): Response {
-  const headers = clientKeyed<string>()
-  // Set-Cookie lines are appended afterwards: a record holds one value per name.
-  let cookies: string[] | undefined
+  const response = new Response(upstream.body, upstream)
+  const headers = response.headers
+  let typed = false
   upstream.headers.forEach((value, name) => {
     const renamed = remappedResponseHeaders.get(name)
-    if (renamed !== undefined) headers[renamed] = value
-    else if (name === 'set-cookie') (cookies ??= []).push(value)
-    else if (!droppedResponseHeaders.has(name)) headers[name] = value
+    if (renamed !== undefined) {
+      if (!managedByRuntime.has(name) && name !== 'date') headers.delete(name)
+      headers.set(renamed, value)
+    } else if (name === 'content-type') typed = true
+    else if (name === 'proxy-connection') headers.delete(name)
   })
-  headers['content-type'] ??= 'application/json'
-  headers.date = httpDate()
-  headers['x-amzn-RequestId'] = requestId
-  headers['x-amz-apigw-id'] = extendedRequestId
-  const response = new Response(upstream.body, { status: upstream.status, headers })
-  if (cookies) for (const value of cookies) response.headers.append('set-cookie', value)
+  if (!typed) headers.set('content-type', 'application/json')
+  headers.set('date', httpDate())
+  headers.set('x-amzn-RequestId', requestId)
+  headers.set('x-amz-apigw-id', extendedRequestId)
   return response
 }

@@ -80,6 +80,11 @@ beforeAll(async () => {
       res.statusCode = Number(req.url!.split('/')[2])
       res.setHeader('server', 'echo/1.0')
       res.setHeader('set-cookie', ['a=1', 'b=2'])
+      res.setHeader('www-authenticate', 'Basic')
+      res.setHeader('x-amzn-requestid', 'backend-id')
+      res.setHeader('upgrade', 'h2c')
+      res.setHeader('proxy-connection', 'keep-alive')
+      res.setHeader('x-kept', 'yes')
       res.end('{"ok":false}')
     },
     // 20 MB in 1 MB chunks; the second half waits until the client has seen the first chunk.
@@ -149,6 +154,21 @@ describe('http_proxy', () => {
     expect(res.headers['x-amzn-remapped-server']).toBe('echo/1.0')
     expect(res.headers['server']).toBeUndefined()
     expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2'])
+    expect(res.headers['x-amzn-remapped-www-authenticate']).toBe('Basic')
+    expect(res.headers['www-authenticate']).toBeUndefined()
+    expect(res.headers['x-amzn-remapped-x-amzn-requestid']).toBe('backend-id')
+    expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(res.headers['x-amzn-remapped-upgrade']).toBe('h2c')
+    // Node's own connection headers come back renamed, the originals never reach the client.
+    expect(res.headers['x-amzn-remapped-connection']).toBe('keep-alive')
+    expect(res.headers['x-amzn-remapped-content-length']).toBe('12')
+    expect(res.headers['x-amzn-remapped-date']).toBeTruthy()
+    for (const gone of ['upgrade', 'keep-alive', 'proxy-connection']) expect(res.headers[gone]).toBeUndefined()
+    expect(res.headers['content-length']).toBe('12')
+    expect(res.headers['content-type']).toBe('application/json')
+    expect(res.headers['x-kept']).toBe('yes')
+    // One Date, the gateway's; the backend's own is the remapped one.
+    expect(res.rawHeaders.filter((h, i) => i % 2 === 0 && /^date$/i.test(h))).toHaveLength(1)
   })
 
   it('never lets {proxy+} change the backend host', async () => {
