@@ -9,8 +9,9 @@
  *
  * @example
  *   npm run bench
- *   BENCH_DURATION=5 BENCH_CONNECTIONS=64 npm run bench
- *   BENCH_ROUNDS=3 npm run bench   # targets take turns three times; the table shows the medians
+ *   BENCH_DURATION=10 BENCH_CONNECTIONS=64 npm run bench
+ *   BENCH_ROUNDS=9 npm run bench   # targets take turns nine times (default 5); medians shown
+ *   BENCH_PIN=0 npm run bench      # let the scheduler place servers, wrk and backend
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -24,15 +25,32 @@ import { freePort } from './free-port.js'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bench = join(root, 'bench')
 const settings = {
-  duration: Number(process.env.BENCH_DURATION ?? 10),
-  warmup: Number(process.env.BENCH_WARMUP ?? 2),
+  duration: Number(process.env.BENCH_DURATION ?? 5),
+  warmup: Number(process.env.BENCH_WARMUP ?? 1),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 1),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   threads: 1,
+  pin: pinning(),
 }
 const BAR = 0.8
 const START = '<!-- bench:results:start -->'
 const END = '<!-- bench:results:end -->'
+
+/**
+ * With two or more cores and `taskset`, the server under test gets the last core to itself and
+ * wrk and the echo backend share the first: every target then runs on the same dedicated core,
+ * and the load generator never takes its CPU. `BENCH_PIN=0` turns it off.
+ */
+function pinning() {
+  const cores = availableParallelism()
+  if (process.env.BENCH_PIN === '0' || cores < 2 || !which('taskset')) return null
+  return { server: String(cores - 1), client: '0' }
+}
+
+/** `command args` under taskset on the given core, or as it is when not pinning. */
+function onCore(core, command, args) {
+  return settings.pin ? ['taskset', ['-c', core, command, ...args]] : [command, args]
+}
 
 /** Every process this run started, so cleanup can stop each one by its id. */
 const children = new Set()
@@ -44,7 +62,7 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'gateway-bench-'))
   temps.push(work)
 
-  const backend = await start('backend', process.execPath, [join(bench, 'backend.js'), '0'], { readyLine: /^ready (\S+)/ })
+  const backend = await start('backend', ...onCore(settings.pin?.client, process.execPath, [join(bench, 'backend.js'), '0']), { readyLine: /^ready (\S+)/ })
   const backendPort = Number(new URL(backend.url).port)
   const path = '/echo/a/b'
 
@@ -52,13 +70,15 @@ async function main() {
   targets.push({ name: 'nginx', label: 'nginx reverse proxy', ...(await startNginx(work, backendPort, path)) })
   targets.push({ name: 'passthrough', label: 'workerd passthrough', ...(await startPassthrough(work, backend.url, path, 'worker.js')) })
   targets.push({ name: 'floor', label: 'passthrough + AWS headers', ...(await startPassthrough(work, backend.url, path, 'aws-floor.js')) })
-  targets.push(...(await startGateway(work, backendPort)))
+  targets.push(...(await startGateways(work, backendPort)))
 
   for (const target of targets) {
     if (!target.error) target.error = await check(target.url, target.headers)
     if (target.error) console.log(`${target.label.padEnd(28)} skipped: ${target.error}`)
   }
-  const live = targets.filter((t) => !t.error)
+  // BENCH_ONLY=passthrough,gateway_http_proxy measures just those targets.
+  const only = process.env.BENCH_ONLY?.split(',')
+  const live = targets.filter((t) => !t.error && (!only || only.includes(t.name)))
   // With several rounds the targets take turns, so a slow spell on the machine hits them all.
   for (let round = 1; round <= settings.rounds; round++) {
     if (settings.rounds > 1) console.log(`round ${round}/${settings.rounds}`)
@@ -116,7 +136,7 @@ async function startNginx(work, backendPort, path) {
   const template = await readFile(join(bench, 'nginx.conf'), 'utf8')
   const conf = fill(template, { PREFIX: prefix, PORT: port, BACKEND_PORT: backendPort })
   await writeFile(join(prefix, 'nginx.conf'), conf)
-  const { pid } = await start('nginx', which('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { port })
+  const { pid } = await start('nginx', ...onCore(settings.pin?.server, which('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')]), { port })
   return { url: `http://127.0.0.1:${port}${path}`, pid }
 }
 
@@ -126,7 +146,7 @@ async function startPassthrough(work, backendUrl, path, module) {
   await copyFile(join(bench, 'passthrough', module), join(dir, 'worker.js'))
   const port = await freePort()
   await writeFile(join(dir, 'config.capnp'), passthroughConfig(`127.0.0.1:${port}`, backendUrl))
-  const { pid } = await start('workerd', workerdBinary(), ['serve', join(dir, 'config.capnp')], { port })
+  const { pid } = await start('workerd', ...onCore(settings.pin?.server, workerdBinary(), ['serve', join(dir, 'config.capnp')]), { port })
   return { url: `http://127.0.0.1:${port}${path}`, pid }
 }
 
@@ -151,34 +171,51 @@ const passthrough :Workerd.Worker = (
 `
 }
 
-/** Starts `gateway serve` on the bench routes; a failure becomes the gateway rows' error. */
 /** The benchmark API key (bench/routes.template.yaml), on a plan whose limits the load never reaches. */
 const BENCH_KEY = 'bench-key-0123456789abcdefghij'
 
-async function startGateway(work, backendPort) {
+const gatewayRows = [
+  { name: 'gateway_http_proxy', label: 'gateway http_proxy', path: '/bench/proxy/a/b' },
+  { name: 'gateway_mock', label: 'gateway mock', path: '/bench/mock' },
+  // Full method request: the key's Durable Object checks key, plan, throttle and quota per request.
+  { name: 'gateway_keyed', label: 'gateway http_proxy + API key, throttle, quota', path: '/bench/keyed/a/b', headers: { 'x-api-key': BENCH_KEY } },
+]
+
+/**
+ * One `gateway serve` per row, as every other target has its own server: traffic on one route
+ * shapes the JIT's view of the shared code and would be charged to the next row (docs/benchmarks.md).
+ * A failure to start becomes that row's error.
+ */
+async function startGateways(work, backendPort) {
   const routes = join(work, 'routes')
   await mkdir(routes, { recursive: true })
   const template = await readFile(join(bench, 'routes.template.yaml'), 'utf8')
   await writeFile(join(routes, 'bench.yaml'), fill(template, { BACKEND_PORT: backendPort }))
+  const only = process.env.BENCH_ONLY?.split(',')
+  const rows = []
+  for (const { path, ...row } of gatewayRows) {
+    if (only && !only.includes(row.name)) continue
+    rows.push({ ...row, ...(await startGateway(routes, path)) })
+  }
+  return rows
+}
+
+async function startGateway(routes, path) {
   const port = await freePort()
-  const rows = [
-    { name: 'gateway_http_proxy', label: 'gateway http_proxy', path: '/bench/proxy/a/b' },
-    { name: 'gateway_mock', label: 'gateway mock', path: '/bench/mock' },
-    // Full method request: the key's Durable Object checks key, plan, throttle and quota per request.
-    { name: 'gateway_keyed', label: 'gateway http_proxy + API key, throttle, quota', path: '/bench/keyed/a/b', headers: { 'x-api-key': BENCH_KEY } },
-  ]
   try {
     // AWS's default account limit (10,000 rps per isolate here) would cap the load itself: lift it,
     // as an AWS account does by a quota request. Its check still runs on every request.
-    const gateway = await start('gateway', process.execPath, [join(root, 'bin', 'gateway.js'), 'serve', '--routes', routes, '--port', String(port)], {
+    // taskset's affinity is inherited by the workerd that `gateway serve` starts.
+    const args = [join(root, 'bin', 'gateway.js'), 'serve', '--routes', routes, '--port', String(port)]
+    const gateway = await start('gateway', ...onCore(settings.pin?.server, process.execPath, args), {
       env: { ...process.env, GATEWAY_ACCOUNT_THROTTLE: '1000000,1000000' },
       readyLine: /^ready (\S+)/,
       timeoutMs: 120_000,
     })
-    return rows.map(({ path, ...row }) => ({ ...row, url: `${gateway.url}${path}`, pid: gateway.pid }))
+    return { url: `${gateway.url}${path}`, pid: gateway.pid }
   } catch (e) {
     console.log(`gateway did not start: ${e.message}`)
-    return rows.map(({ path, ...row }) => ({ ...row, url: `http://127.0.0.1:${port}${path}`, error: 'gateway serve did not start' }))
+    return { url: `http://127.0.0.1:${port}${path}`, error: 'gateway serve did not start' }
   }
 }
 
@@ -236,7 +273,7 @@ async function wrk(url, seconds, headers = {}) {
   const args = [`-t${settings.threads}`, `-c${settings.connections}`, `-d${seconds}s`, '--latency']
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`)
   args.push(url)
-  const child = spawn('wrk', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(...onCore(settings.pin?.client, 'wrk', args), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   children.add(child)
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk))
@@ -284,8 +321,9 @@ function cpuTicks(pid) {
 }
 
 /** The round with the median requests/s; its latencies are reported with it. */
+const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
 function median(rounds) {
-  const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
   const sorted = [...rounds].sort((a, b) => a.requestsPerSec - b.requestsPerSec)
   const { wrk: _raw, ...round } = sorted[Math.floor(sorted.length / 2)]
   // CPU per request is the median of its own, not the figure of the median-throughput round.
@@ -299,12 +337,24 @@ function toMs(match) {
   return Math.round(Number(match[1]) * factor * 1000) / 1000
 }
 
+/**
+ * Each ratio is the median of the ratios within a round: targets measured minutes apart on this
+ * VM can differ by more than the effect being measured, one round's targets seconds apart cannot.
+ */
 function ratios(targets) {
-  const rps = (name) => targets.find((t) => t.name === name)?.requestsPerSec
-  const ratio = (a, b) => (rps(a) && rps(b) ? Math.round((rps(a) / rps(b)) * 1000) / 1000 : null)
-  const cpu = (name) => targets.find((t) => t.name === name)?.cpuUsPerRequest
+  const roundsOf = (name) => targets.find((t) => t.name === name)?.rounds ?? []
+  const perRound = (a, b, f) => {
+    const values = []
+    roundsOf(a).forEach((x, i) => {
+      const y = roundsOf(b)[i]
+      const v = y ? f(x, y) : NaN
+      if (Number.isFinite(v) && v > 0) values.push(v)
+    })
+    return values.length > 0 ? Math.round(middle(values) * 1000) / 1000 : null
+  }
+  const ratio = (a, b) => perRound(a, b, (x, y) => x.requestsPerSec / y.requestsPerSec)
   // Inverted: less CPU per request is more requests per core.
-  const cpuRatio = (a, b) => (cpu(a) && cpu(b) ? Math.round((cpu(b) / cpu(a)) * 1000) / 1000 : null)
+  const cpuRatio = (a, b) => perRound(a, b, (x, y) => y.cpuUsPerRequest / x.cpuUsPerRequest)
   return {
     proxyOverPassthrough: ratio('gateway_http_proxy', 'passthrough'),
     proxyOverPassthroughCpu: cpuRatio('gateway_http_proxy', 'passthrough'),
@@ -326,7 +376,9 @@ function renderMarkdown(report) {
   const rows = report.targets.map((t) =>
     t.error
       ? `| ${t.label} | pending | – | – | – | ${t.error.split('\n')[0]} |`
-      : `| ${t.label} | ${Math.round(t.requestsPerSec).toLocaleString('en-US')} | ${t.cpuUsPerRequest == null ? '–' : t.cpuUsPerRequest.toFixed(1)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p99)} | ${notes(t)} |`,
+      : !t.latencyMs
+        ? `| ${t.label} | – | – | – | – | not measured (BENCH_ONLY) |`
+        : `| ${t.label} | ${Math.round(t.requestsPerSec).toLocaleString('en-US')} | ${t.cpuUsPerRequest == null ? '–' : t.cpuUsPerRequest.toFixed(1)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p99)} | ${notes(t)} |`,
   )
   const show = (v) => (v == null ? 'pending' : v.toFixed(2))
   const bar = r.proxyOverPassthrough == null ? 'pending' : r.proxyOverPassthrough >= BAR ? 'met' : 'NOT met'
@@ -335,7 +387,10 @@ function renderMarkdown(report) {
     '',
     `Machine: ${m.nproc} cores (${m.cpu}), Linux ${m.kernel}, Node ${m.node}, ${m.workerd}, ${m.nginx}, ${m.wrk}.`,
     `Load: \`wrk -t${s.threads} -c${s.connections} -d${s.duration}s --latency\` per target, after a ${s.warmup} s warm-up with the same settings` +
-      (s.rounds > 1 ? `; ${s.rounds} rounds taking turns, each row is the median round.` : '.'),
+      (s.rounds > 1 ? `; ${s.rounds} rounds taking turns, each row is the median round, each ratio the median of the rounds' own ratios.` : '.'),
+    s.pin
+      ? `Pinned: every server under test on core ${s.pin.server} alone, wrk and the echo backend on core ${s.pin.client} (\`taskset\`).`
+      : 'Not pinned: servers, wrk and the backend share the cores as the scheduler places them.',
     '',
     '| target | req/s | server CPU µs/req | p50 ms | p99 ms | notes |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
@@ -397,7 +452,7 @@ function machine() {
 }
 
 function commandLine() {
-  const env = ['BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_CONNECTIONS', 'BENCH_ROUNDS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`)
+  const env = ['BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_CONNECTIONS', 'BENCH_ROUNDS', 'BENCH_PIN', 'BENCH_ONLY'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`)
   return [...env, 'npm run bench'].join(' ')
 }
 
