@@ -61,10 +61,11 @@ const managedByRuntime = new Set(['connection', 'content-length', 'keep-alive', 
  * The backend's response as the gateway returns it: status and headers kept, reserved
  * names renamed as AWS does, the gateway's own headers added, the body streamed as it comes.
  * The runtime copies the backend's headers natively (Set-Cookie lines included); one `forEach`
- * finds the reserved ones, and only those are edited (measured cheaper than rebuilding the set).
+ * finds the reserved ones, and only those are edited (as cheap as rebuilding them as a record,
+ * docs/benchmarks.md). Only the status code crosses: the reason phrase is the standard one.
  */
 export function backendResponse(upstream: Response, requestId: string, extendedRequestId: string): Response {
-  const response = new Response(upstream.body, upstream)
+  const response = new Response(upstream.body, { status: upstream.status, headers: upstream.headers })
   const headers = response.headers
   let typed = false
   upstream.headers.forEach((value, name) => {

@@ -78,6 +78,7 @@ beforeAll(async () => {
     },
     '/status/': (req, res) => {
       res.statusCode = Number(req.url!.split('/')[2])
+      res.statusMessage = 'Backend Words'
       res.setHeader('server', 'echo/1.0')
       res.setHeader('set-cookie', ['a=1', 'b=2'])
       res.setHeader('www-authenticate', 'Basic')
@@ -150,6 +151,8 @@ describe('http_proxy', () => {
   it('returns the backend status and headers, reserved ones as x-amzn-Remapped-*', async () => {
     const res = await rawRequest(gateway.url, { path: '/dev/status/418' })
     expect(res.status).toBe(418)
+    // AWS carries the status code only: the reason phrase is the standard one.
+    expect(res.statusMessage).toBe("I'm a teapot")
     expect(res.text).toBe('{"ok":false}')
     expect(res.headers['x-amzn-remapped-server']).toBe('echo/1.0')
     expect(res.headers['server']).toBeUndefined()

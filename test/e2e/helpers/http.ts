@@ -2,6 +2,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 
 export interface RawResponse {
   status: number
+  /** The reason phrase of the status line. */
+  statusMessage: string
   headers: IncomingHttpHeaders
   /** Header names exactly as the server sent them, in order. */
   rawHeaders: string[]
@@ -26,7 +28,7 @@ export function rawRequest(
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => {
           const body = Buffer.concat(chunks)
-          resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body, text: body.toString('utf8') })
+          resolve({ status: res.statusCode!, statusMessage: res.statusMessage ?? '', headers: res.headers, rawHeaders: res.rawHeaders, body, text: body.toString('utf8') })
         })
         res.on('error', reject)
       },
