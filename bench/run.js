@@ -400,7 +400,7 @@ function renderMarkdown(report) {
     '| --- | ---: |',
     `| gateway http_proxy / workerd passthrough (bar ≥ ${BAR}: ${bar}) | ${show(r.proxyOverPassthrough)} |`,
     `| the same, by server CPU per request (passthrough µs / gateway µs) | ${show(r.proxyOverPassthroughCpu)} |`,
-    `| passthrough + AWS headers / workerd passthrough: the floor for any AWS-conformant proxy here | ${show(r.floorOverPassthrough)} (CPU: ${show(r.floorOverPassthroughCpu)}) |`,
+    `| passthrough + AWS headers / workerd passthrough: what AWS's wire format costs the passthrough | ${show(r.floorOverPassthrough)} (CPU: ${show(r.floorOverPassthroughCpu)}) |`,
     `| gateway http_proxy / passthrough + AWS headers: the gateway's own logic | ${show(r.proxyOverFloor)} |`,
     `| gateway with API key (key + throttle + quota) / gateway http_proxy (bar ≥ 0.6: ${r.keyedOverProxy == null ? 'pending' : r.keyedOverProxy >= 0.6 ? 'met' : 'NOT met'}) | ${show(r.keyedOverProxy)} |`,
     `| gateway http_proxy / nginx | ${show(r.proxyOverNginx)} |`,

@@ -2,7 +2,7 @@
  * The bare passthrough plus only the headers AWS's HTTP_PROXY puts on the wire, with fixed
  * values: three on the request to the backend, the request ids, Date and the three headers a
  * Node backend's response gets renamed (`x-amzn-Remapped-*`). No routing, no checks, no
- * mapping: the least any AWS-conformant proxy on this runtime can cost, to read the gateway's
+ * mapping: what AWS's wire format costs a proxy written the passthrough's way, to read the gateway's
  * ratio against.
  *
  * @example
