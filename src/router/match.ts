@@ -1,5 +1,6 @@
 import type { Method, Resource } from '../definitions/table'
 import { parsePathTemplate, type Segment } from '../definitions/paths'
+import { decodeSegment } from './decode-segment'
 
 interface Node {
   literals: Map<string, Node>
@@ -74,7 +75,7 @@ function walk(node: Node, raw: string, from: number, verb: string, params: Recor
   let end = raw.indexOf('/', start)
   if (end === -1) end = raw.length
   const segment = raw.slice(start, end)
-  const literal = node.literals.get(safeDecode(segment))
+  const literal = node.literals.get(decodeSegment(segment))
   const viaLiteral = literal && walk(literal, raw, end, verb, params)
   if (viaLiteral) return viaLiteral
   if (node.param) {
@@ -92,13 +93,4 @@ function withoutTrailingSlashes(raw: string, start: number): string {
   let end = raw.length
   while (end > start && raw.charCodeAt(end - 1) === SLASH) end--
   return raw.slice(start, end)
-}
-
-function safeDecode(s: string): string {
-  if (!s.includes('%')) return s
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
 }

@@ -1,4 +1,5 @@
 import type { Api, RouteTable, Stage } from '../definitions/table'
+import { decodeSegment } from './decode-segment'
 
 export interface ApiTarget {
   api: Api
@@ -41,18 +42,10 @@ export function createApiSelector(table: RouteTable) {
 function selectStage(api: Api, path: string): ApiTarget {
   const end = path.indexOf('/', 1)
   const name = end === -1 ? path.slice(1) : path.slice(1, end)
-  const decoded = safeDecode(name)
+  const decoded = decodeSegment(name)
   // Own stages only: `/constructor/…` names no stage.
   const stage = Object.hasOwn(api.stages, decoded) ? api.stages[decoded] : undefined
   if (stage && name !== '$default') return { api, stage, resourcePath: end === -1 ? '/' : path.slice(end) }
   // HTTP APIs and our stage-less REST APIs serve `$default` at the root.
   return { api, stage: api.stages.$default, resourcePath: path }
-}
-
-function safeDecode(s: string) {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
 }

@@ -29,6 +29,13 @@ describe('resource matching', () => {
     expect(matched('GET', '/pets/42')).toEqual({ resource: '/pets/{petId}', verb: 'GET', params: { petId: '42' } })
   })
 
+  it('keeps path parameters in path order, whatever the backtracking', () => {
+    const params = router.match('PATCH', '/pets/1/toys/2')!.pathParameters
+    expect(Object.keys(params)).toEqual(['petId', 'toyId'])
+    // A {param} branch that fails leaves nothing behind in the greedy match that follows.
+    expect(matched('DELETE', '/pets/1/x')).toEqual({ resource: '/{proxy+}', verb: 'DELETE', params: { proxy: 'pets/1/x' } })
+  })
+
   it('matches the root resource', () => {
     expect(matched('GET', '/')).toMatchObject({ resource: '/' })
   })
