@@ -187,11 +187,19 @@ export function awsServices(options: AwsServicesOptions) {
   }
 }
 
-/** The services on their own port, recording every call (for tests outside the conformance harness). */
-export async function startAwsServices(options: AwsServicesOptions): Promise<{ url: string; calls: AwsCall[]; stop(): Promise<void> }> {
+/**
+ * The services on their own port, recording every call (for tests outside the conformance harness).
+ * A call is recorded once answered; `arrived()` counts calls as they come in, so a slow answer
+ * from an earlier test cannot land inside a later test's count.
+ */
+export async function startAwsServices(
+  options: AwsServicesOptions,
+): Promise<{ url: string; calls: AwsCall[]; arrived(): number; stop(): Promise<void> }> {
   const answer = awsServices(options)
   const calls: AwsCall[] = []
+  let arrivals = 0
   const server = createServer((req: IncomingMessage, res) => {
+    arrivals++
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', async () => {
@@ -204,6 +212,7 @@ export async function startAwsServices(options: AwsServicesOptions): Promise<{ u
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     calls,
+    arrived: () => arrivals,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
