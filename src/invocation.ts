@@ -53,6 +53,12 @@ export const clientHeader = (inv: Invocation, name: string): string | undefined 
 /** Picks the client address: Cloudflare's edge sets CF-Connecting-IP; self-hosted, the load balancer should. */
 export const sourceIpOf = (headers: ClientHeaders) => headers['cf-connecting-ip'] ?? '127.0.0.1'
 
+/** The client's X-Forwarded-For with the client appended, as AWS's edge passes it on. */
+export function forwardedFor(inv: Invocation): string {
+  const forwarded = inv.headers['x-forwarded-for']
+  return forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp
+}
+
 /**
  * Random bytes drawn in blocks and formatted here: one call into the runtime serves 256
  * requests' ids, where `crypto.randomUUID()` and `btoa()` would be two calls each; each id is

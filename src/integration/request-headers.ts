@@ -1,5 +1,5 @@
 import type { Integration } from '../definitions/table'
-import type { Invocation } from '../invocation'
+import { forwardedFor, type Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { resolveRequestSource } from './mapping-sources'
 import { requestPlan } from './request-plan'
@@ -68,8 +68,7 @@ export function integrationRequestHeaders(inv: Invocation, integration: Integrat
     for (const name in inv.headers) if (!notForwarded.has(name)) headers[name] = inv.headers[name]
     if (inv.api.endpointType === 'EDGE') {
       // At the edge, as CloudFront does in front of AWS's edge-optimized APIs; mappings still win.
-      const forwarded = headers['x-forwarded-for']
-      headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp
+      headers['x-forwarded-for'] = forwardedFor(inv)
     }
   }
   const plan = requestPlan(integration)

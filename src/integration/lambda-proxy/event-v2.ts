@@ -1,4 +1,4 @@
-import { queryOf, splitRequestUrl, type Invocation } from '../../invocation'
+import { forwardedFor, queryOf, splitRequestUrl, type Invocation } from '../../invocation'
 import { contextOf } from '../../context'
 import { bytesToBase64 } from '../../base64'
 import { readRequestBytes } from '../body-limit'
@@ -39,8 +39,7 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
   const url = splitRequestUrl(request.url)
   const https = request.url.startsWith('https:')
   headers.host ??= url.host
-  const forwarded = inv.headers['x-forwarded-for']
-  headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp
+  headers['x-forwarded-for'] = forwardedFor(inv)
   headers['x-forwarded-port'] = /:(\d+)$/.exec(url.host)?.[1] ?? (https ? '443' : '80')
   headers['x-forwarded-proto'] = https ? 'https' : 'http'
   headers['x-amzn-trace-id'] = traceId

@@ -1,4 +1,4 @@
-import { queryOf, splitRequestUrl, type Invocation } from '../../invocation'
+import { forwardedFor, queryOf, splitRequestUrl, type Invocation } from '../../invocation'
 import { contextOf } from '../../context'
 import { bytesToBase64 } from '../../base64'
 import { readRequestBytes } from '../body-limit'
@@ -106,8 +106,7 @@ export function requestFields(inv: Invocation, traceId: string): RequestFields {
   const https = request.url.startsWith('https:')
   const port = /:(\d+)$/.exec(url.host)?.[1] ?? (https ? '443' : '80')
   if (inv.headers.host === undefined) add('host', url.host)
-  const forwarded = inv.headers['x-forwarded-for']
-  add('x-forwarded-for', forwarded ? `${forwarded}, ${inv.sourceIp}` : inv.sourceIp)
+  add('x-forwarded-for', forwardedFor(inv))
   add('x-forwarded-port', port)
   add('x-forwarded-proto', https ? 'https' : 'http')
   add('x-amzn-trace-id', traceId)
