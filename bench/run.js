@@ -69,7 +69,7 @@ async function main() {
   const targets = [{ name: 'direct', label: 'direct (Node backend)', url: `${backend.url}${path}`, pid: backend.pid }]
   targets.push({ name: 'nginx', label: 'nginx reverse proxy', ...(await startNginx(work, backendPort, path)) })
   targets.push({ name: 'passthrough', label: 'workerd passthrough', ...(await startPassthrough(work, backend.url, path, 'worker.js')) })
-  targets.push({ name: 'floor', label: 'passthrough + AWS headers', ...(await startPassthrough(work, backend.url, path, 'aws-floor.js')) })
+  targets.push({ name: 'floor', label: 'passthrough + AWS headers, ids, timeout', ...(await startPassthrough(work, backend.url, path, 'aws-floor.js')) })
   targets.push(...(await startGateways(work, backendPort)))
 
   for (const target of targets) {
@@ -400,8 +400,8 @@ function renderMarkdown(report) {
     '| --- | ---: |',
     `| gateway http_proxy / workerd passthrough (bar ≥ ${BAR}: ${bar}) | ${show(r.proxyOverPassthrough)} |`,
     `| the same, by server CPU per request (passthrough µs / gateway µs) | ${show(r.proxyOverPassthroughCpu)} |`,
-    `| passthrough + AWS headers / workerd passthrough: what AWS's wire format costs the passthrough | ${show(r.floorOverPassthrough)} (CPU: ${show(r.floorOverPassthroughCpu)}) |`,
-    `| gateway http_proxy / passthrough + AWS headers: the gateway's own logic | ${show(r.proxyOverFloor)} |`,
+    `| passthrough + AWS headers, ids, timeout / workerd passthrough: what AWS's behaviour costs the passthrough | ${show(r.floorOverPassthrough)} (CPU: ${show(r.floorOverPassthroughCpu)}) |`,
+    `| gateway http_proxy / passthrough + AWS headers, ids, timeout: the gateway's own logic | ${show(r.proxyOverFloor)} |`,
     `| gateway with API key (key + throttle + quota) / gateway http_proxy (bar ≥ 0.6: ${r.keyedOverProxy == null ? 'pending' : r.keyedOverProxy >= 0.6 ? 'met' : 'NOT met'}) | ${show(r.keyedOverProxy)} |`,
     `| gateway http_proxy / nginx | ${show(r.proxyOverNginx)} |`,
     `| gateway http_proxy / direct | ${show(r.proxyOverDirect)} |`,

@@ -51,6 +51,8 @@ export function createPipeline(table: RouteTable) {
         api,
         stage: target.stage,
         resourcePath: target.resourcePath,
+        // Set by the router just below; named here so every invocation has one shape.
+        method: undefined,
         pathParameters: {},
         requestId,
         extendedRequestId,

@@ -1,9 +1,9 @@
 /**
- * The bare passthrough plus only the headers AWS's HTTP_PROXY puts on the wire, with fixed
- * values: three on the request to the backend, the request ids, Date and the three headers a
- * Node backend's response gets renamed (`x-amzn-Remapped-*`). No routing, no checks, no
- * mapping: what AWS's wire format costs a proxy written the passthrough's way, to read the gateway's
- * ratio against.
+ * The bare passthrough plus only what every AWS HTTP_PROXY request needs: the headers AWS puts
+ * on the wire (three on the request to the backend; fresh request ids, Date and the three
+ * headers a Node backend's response gets renamed, `x-amzn-Remapped-*`) and a deadline on the
+ * backend's answer (AWS's 29 s). No routing, no checks, no mapping: what AWS's behaviour costs a
+ * proxy written the passthrough's way, to read the gateway's ratio against.
  *
  * @example
  *   // config: bindings = [ (name = "BACKEND", text = "http://127.0.0.1:9000") ]
@@ -21,10 +21,20 @@ function httpDate() {
   return date
 }
 
+/** Fresh ids per response, as AWS sends: a UUID and 11 random bytes in base64. */
+const extendedId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(11))))
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url)
-    const outgoing = new Request(env.BACKEND + url.pathname + url.search, request)
+    // The client's request copied natively, as the passthrough does, with the deadline on it.
+    const outgoing = new Request(env.BACKEND + url.pathname + url.search, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(29000),
+    })
+    const requestId = crypto.randomUUID()
     outgoing.headers.set('x-amzn-apigateway-api-id', 'floor00001')
     outgoing.headers.set('x-amzn-trace-id', 'Root=1-6743b1a0-0123456789abcdef01234567')
     outgoing.headers.set('x-forwarded-for', '127.0.0.1')
@@ -34,8 +44,8 @@ export default {
       headers: {
         'content-type': upstream.headers.get('content-type') ?? 'application/json',
         date: httpDate(),
-        'x-amzn-RequestId': '8b37666d-a891-4ba7-a8f7-9c0176aa26ea',
-        'x-amz-apigw-id': 'hYI3Jxj52GWME7Y=',
+        'x-amzn-RequestId': requestId,
+        'x-amz-apigw-id': extendedId(),
         'x-amzn-Remapped-Connection': 'keep-alive',
         'x-amzn-Remapped-Content-Length': upstream.headers.get('content-length') ?? '0',
         'x-amzn-Remapped-Date': upstream.headers.get('date') ?? '',

@@ -5,7 +5,7 @@ import { backendUrl, withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
 import { limitRequestBody, readRequestBytes } from './body-limit'
-import { fetchWithTimeout } from './fetch-with-timeout'
+import { fetchWithTimeout, integrationError } from './fetch-with-timeout'
 
 const neverExceeded = () => false
 
@@ -33,8 +33,7 @@ export async function httpProxy(inv: Invocation): Promise<Response> {
   try {
     upstream = await fetchWithTimeout(url, init, integration.timeoutInMillis)
   } catch (e) {
-    if (exceeded()) throw new GatewayError('REQUEST_TOO_LARGE')
-    throw e
+    throw exceeded() ? new GatewayError('REQUEST_TOO_LARGE') : integrationError(e)
   }
   return backendResponse(upstream, inv.requestId, inv.extendedRequestId)
 }

@@ -7,7 +7,7 @@ export const maxHeaderBytes = 10240
 
 /** A path with broken percent-encoding is AWS's 400, before any routing. */
 export function checkRequestPath(pathname: string) {
-  if (/%(?![0-9A-Fa-f]{2})/.test(pathname)) {
+  if (pathname.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(pathname)) {
     throw new GatewayError('DEFAULT_4XX', { status: 400, message: 'Bad Request', errorType: 'BadRequestException' })
   }
 }

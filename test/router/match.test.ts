@@ -70,4 +70,11 @@ describe('resource matching', () => {
   it('keeps path parameters percent-encoded, as AWS passes them on', () => {
     expect(matched('GET', '/pets/a%20b')).toMatchObject({ params: { petId: 'a%20b' } })
   })
+
+  it('keeps a parameter named __proto__ as a plain key', () => {
+    const m = createResourceRouter([resource('/x/{__proto__}/{b}', 'GET')]).match('GET', '/x/1/2')!
+    expect(Object.keys(m.pathParameters)).toEqual(['__proto__', 'b'])
+    expect(Object.getOwnPropertyDescriptor(m.pathParameters, '__proto__')?.value).toBe('1')
+    expect(JSON.stringify(m.pathParameters)).toBe('{"__proto__":"1","b":"2"}')
+  })
 })
