@@ -34,11 +34,11 @@ export function integrationError(e: unknown): GatewayError {
  */
 export function fetchWholeWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<WholeResponse> {
   return withinTimeout(timeoutMs, async () => {
-    const response = await fetchIntegration(url, init)
     try {
+      const response = await fetch(url, init)
       return { response, bytes: await readResponseBytes(response) }
     } catch (e) {
-      throw e instanceof GatewayError ? e : new GatewayError('INTEGRATION_FAILURE', { cause: e })
+      throw integrationError(e)
     }
   })
 }
@@ -61,11 +61,5 @@ function withinTimeout<T>(timeoutMs: number, work: () => Promise<T>): Promise<T>
         reject(e)
       },
     )
-  })
-}
-
-function fetchIntegration(url: string, init: RequestInit): Promise<Response> {
-  return fetch(url, init).catch((e) => {
-    throw integrationError(e)
   })
 }
