@@ -100,7 +100,11 @@ export const stageSchema = z.looseObject({
   variables: z
     .record(
       z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'stage variable names are 1-64 letters, digits or underscores'),
-      z.string().max(512, 'stage variable values are at most 512 characters'),
+      // YAML reads `port: 8080` as a number; AWS's values are strings, so scalars are taken as written.
+      z
+        .union([z.string(), z.number(), z.boolean()], { error: 'stage variable values are strings' })
+        .transform(String)
+        .pipe(z.string().max(512, 'stage variable values are at most 512 characters')),
     )
     .optional(),
   // AWS's API spells the slashes of the resource path `~1` ("~1pets~1{id}/GET"); both forms are accepted.

@@ -86,6 +86,55 @@ ${proxy('http://b.example/items/{id}')}`))
     expect(errors).toHaveLength(3)
   })
 
+  it('still checks the paths when a top-level part fails its schema', () => {
+    const errors = messages(
+      doc(
+        `  /pets/{id}:
+    get:
+      x-amazon-apigateway-integration: { type: lambda_magic }
+  /items/{id}:
+    get:
+${proxy('http://b.example/items/{id}')}`,
+        `x-gateway:
+  stages:
+    dev: { variables: { host: { nested: true } } }
+  usagePlans:
+    - { apiStages: [{ stage: dev }] }
+x-amazon-apigateway-gateway-responses:
+  NOT_A_TYPE: { statusCode: '400' }`,
+      ),
+    )
+    expect(errors).toContain('routes/api.yaml: $["x-gateway"].stages.dev.variables.host: stage variable values are strings')
+    expect(errors).toContain('routes/api.yaml: $["x-gateway"].usagePlans[0].name: is required')
+    expect(errors).toContain('routes/api.yaml: $.paths["/pets/{id}"].get["x-amazon-apigateway-integration"].type: must be one of http_proxy, http, mock, aws_proxy, aws')
+    expect(errors.some((e) => e.startsWith('routes/api.yaml: $.paths["/items/{id}"].get["x-amazon-apigateway-integration"].uri: {id} has no mapping'))).toBe(true)
+    expect(errors).toContain('routes/api.yaml: $["x-amazon-apigateway-gateway-responses"].NOT_A_TYPE: unknown gateway response type "NOT_A_TYPE"')
+    expect(errors).toHaveLength(5)
+  })
+
+  it('stops at the document when its version or paths are unusable', () => {
+    expect(messages("openapi: '2.0'\npaths: {}\n")).toEqual(['routes/api.yaml: $.openapi: only OpenAPI 3.x documents are supported'])
+    expect(messages('openapi: 3.0.1\ninfo: { title: 3 }\n')).toEqual([
+      'routes/api.yaml: $.info.title: Invalid input: expected string, received number',
+      'routes/api.yaml: $.paths: is required',
+    ])
+  })
+
+  it('takes scalar stage variables as strings and warns about unknown x-gateway keys', () => {
+    const { table, errors, warnings } = compile(
+      doc(`  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock }`, `x-gateway:
+  stage: { dev: {} }
+  stages:
+    dev: { variables: { port: 8080, tls: false }, cacheClusterEnabld: true }`),
+    )
+    expect(errors).toEqual([])
+    expect(table.apis[0].stages.dev.variables).toEqual({ port: '8080', tls: 'false' })
+    expect(warnings.map(formatError)).toEqual([
+      'routes/api.yaml: $["x-gateway"].stage: unknown key, ignored',
+      'routes/api.yaml: $["x-gateway"].stages.dev.cacheClusterEnabld: unknown key, ignored',
+    ])
+  })
+
   it('reports malformed YAML with line and column', () => {
     const errors = messages('openapi: 3.0.1\npaths:\n  /a: [unclosed\n')
     expect(errors).toHaveLength(1)
