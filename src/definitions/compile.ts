@@ -1,6 +1,6 @@
 import type { Api, GatewayResponseOverride, Method, MethodResponse, Resource, RouteTable, Stage } from './table'
-import { documentSchema, operationSchema, stageSchema, xGatewaySchema, type Document, type Operation } from './schema'
-import { withoutInvalid } from './prune'
+import { operationSchema, type Document, type Operation } from './schema'
+import { issueMessage, parseDocument, type Path } from './document'
 import { DefinitionsError, type DefinitionError } from './errors'
 import { parseDefinition } from './parse'
 import { parsePathTemplate, routeShape, type Segment } from './paths'
@@ -18,7 +18,6 @@ export interface SourceFile {
   text: string
 }
 
-type Path = (string | number)[]
 type ValidationCompiler = ReturnType<typeof createValidationCompiler>
 type AuthorizerCompiler = ReturnType<typeof createAuthorizerCompiler>
 
@@ -74,9 +73,8 @@ function compileDocument(
     report(['x-gateway', 'protocolType'], 'WebSocket APIs are not supported yet')
     return undefined
   }
-  const doc = parseDocument(value, report)
+  const doc = parseDocument(value, report, warn)
   if (!doc) return undefined
-  warnUnknownKeys(doc, warn)
   const x = doc['x-gateway'] ?? {}
   const validation = createValidationCompiler(doc, report, warn)
   const authorizers = createAuthorizerCompiler(doc, report)
@@ -119,35 +117,6 @@ function compileDocument(
   checkCacheSettings(doc, api, report, warn)
   checkLambdaIntegrations(api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
-}
-
-/**
- * The document as its schema reads it. Parts that fail are reported and left out, so the rest
- * of the file is still checked; the file fails either way.
- */
-function parseDocument(value: unknown, report: (path: Path, message: string) => void): Document | undefined {
-  let result = documentSchema.safeParse(value)
-  if (result.success) return result.data
-  for (const issue of result.error.issues) report(issue.path as Path, issueMessage(issue))
-  // Leaving a part out can make its parent fail in turn (an emptied list); those are not news.
-  let rest: unknown = value
-  for (let pass = 0; pass < 8 && !result.success; pass++) {
-    rest = withoutInvalid(rest, result.error.issues.map((issue) => issue.path))
-    if (!rest) return undefined
-    result = documentSchema.safeParse(rest)
-  }
-  return result.success ? result.data : undefined
-}
-
-/** Our own `x-gateway` keys are known, so one we don't know is probably a typo (AWS's extensions may carry more). */
-function warnUnknownKeys(doc: Document, warn: (path: Path, message: string) => void) {
-  const x = doc['x-gateway']
-  if (!x) return
-  const unknown = (keys: object, known: object, at: Path) => {
-    for (const key of Object.keys(keys)) if (!Object.hasOwn(known, key)) warn([...at, key], 'unknown key, ignored')
-  }
-  unknown(x, xGatewaySchema.shape, ['x-gateway'])
-  for (const [name, stage] of Object.entries(x.stages ?? {})) unknown(stage, stageSchema.shape, ['x-gateway', 'stages', name])
 }
 
 /** `x-gateway.stages`, else the export's `servers[0]` basePath variable, else `$default` at the root. */
@@ -290,10 +259,6 @@ function checkApisApart(apis: Api[], report: (file: string, path: Path, message:
   }
 }
 
-function issueMessage(issue: { code: string; message: string; path: PropertyKey[] }) {
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'is required'
-  return issue.message
-}
 
 /** Lower-case, dash-separated file base name: `routes/Pet Store.yaml` → `pet-store`. */
 export const apiIdFromFile = (file: string) =>

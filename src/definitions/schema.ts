@@ -100,7 +100,7 @@ export const stageSchema = z.looseObject({
   variables: z
     .record(
       z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'stage variable names are 1-64 letters, digits or underscores'),
-      // YAML reads `port: 8080` as a number; AWS's values are strings, so scalars are taken as written.
+      // YAML reads `port: 8080` as a number; AWS's values are strings, so a number or boolean is taken as its text.
       z
         .union([z.string(), z.number(), z.boolean()], { error: 'stage variable values are strings' })
         .transform(String)
