@@ -7,7 +7,9 @@ import { loadDefinitionFiles } from './load'
 
 /** Compiles `dir`; prints every error as `file: json.path: reason` and returns undefined when any. */
 export async function compileDir(dir: string): Promise<RouteTable | undefined> {
-  const { table, errors, warnings } = compileDefinitions(await loadDefinitionFiles(dir))
+  const files = await loadDefinitionFiles(dir)
+  if (files.length === 0) console.error(`warning: ${dir}: no definitions (.yaml, .yml or .json files) to serve`)
+  const { table, errors, warnings } = compileDefinitions(files)
   for (const w of warnings) console.error(`warning: ${formatError(w)}`)
   for (const e of errors) console.error(formatError(e))
   if (errors.length > 0) {

@@ -1,13 +1,24 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join, relative } from 'node:path'
 import type { SourceFile } from '../definitions/compile'
 
 const definitionFile = /\.(ya?ml|json)$/i
 
-/** Reads every definition file (.yaml, .yml, .json) directly in `dir`, sorted by name. */
+/** A command-line mistake: printed as its message alone, without a stack. */
+export class UsageError extends Error {}
+
+/**
+ * Reads every definition file (.yaml, .yml, .json) directly in `dir`, sorted by name; `dir` may
+ * also name one definition file.
+ */
 export async function loadDefinitionFiles(dir: string): Promise<SourceFile[]> {
-  const names = (await readdir(dir)).filter((n) => definitionFile.test(n)).sort()
+  const kind = await stat(dir).catch(() => undefined)
+  if (!kind) throw new UsageError(`${dir}: no such folder`)
+  const [folder, names] = kind.isDirectory()
+    ? [dir, (await readdir(dir)).filter((n) => definitionFile.test(n)).sort()]
+    : [dirname(dir), [basename(dir)]]
+  if (!kind.isDirectory() && !definitionFile.test(dir)) throw new UsageError(`${dir}: not a folder or a .yaml, .yml or .json definition`)
   return Promise.all(
-    names.map(async (name) => ({ file: relative(process.cwd(), join(dir, name)) || name, text: await readFile(join(dir, name), 'utf8') })),
+    names.map(async (name) => ({ file: relative(process.cwd(), join(folder, name)) || name, text: await readFile(join(folder, name), 'utf8') })),
   )
 }

@@ -1,14 +1,28 @@
 import { parseArgs } from 'node:util'
 import { compileDir, writeTableModule } from './build'
 import { serve } from './serve'
+import { UsageError } from './load'
 
 const usage = `usage:
   gateway build [DIR] [--out FILE]                   compile DIR (default routes) into the Worker's route table
   gateway validate [DIR]                             check DIR; print every error as file: json.path: reason
   gateway serve --routes DIR --port N [--host H]     serve DIR from the production bundle on workerd`
 
-/** Runs one `gateway` command; resolves to the process exit code. */
+/** Runs one `gateway` command; resolves to the process exit code (2: a usage mistake). */
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv)
+  } catch (e) {
+    // parseArgs's errors (an unknown option, a missing value) carry an ERR_PARSE_ARGS_* code.
+    const usageMistake = e instanceof UsageError || String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
+    if (!usageMistake) throw e
+    console.error(`gateway: ${(e as Error).message}`)
+    if (!(e instanceof UsageError)) console.error(usage)
+    return 2
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   const { values, positionals } = parseArgs({
     args: rest,

@@ -36,6 +36,34 @@ paths:
 `
 
 describe('gateway validate', () => {
+  it('checks one definition file named instead of a folder', async () => {
+    const r = await routesDir({ 'hello.yaml': mockApi })
+    const res = await gateway('validate', `${r.dir}/hello.yaml`)
+    await r.remove()
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/hello\.yaml: 1 API valid/)
+  })
+
+  it.each([
+    ['a folder that does not exist', ['validate', '/no/such/routes'], /^gateway: \/no\/such\/routes: no such folder\n$/],
+    ['a file that is not a definition', ['validate', bin], /^gateway: .*gateway\.js: not a folder or a \.yaml, \.yml or \.json definition\n$/],
+    ['an unknown option', ['serve', '--prot', '80'], /^gateway: Unknown option '--prot'.*\nusage:\n/],
+  ])('answers %s with a message and exit 2, not a stack trace', async (_, args, stderr) => {
+    const res = await gateway(...args)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toMatch(stderr)
+    expect(res.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('warns when the folder holds no definitions', async () => {
+    const r = await routesDir({ 'notes.txt': 'not a definition' })
+    const res = await gateway('validate', r.dir)
+    await r.remove()
+    expect(res.code).toBe(0)
+    expect(res.stderr).toMatch(/warning: .*: no definitions \(\.yaml, \.yml or \.json files\) to serve/)
+    expect(res.stdout).toMatch(/0 APIs valid/)
+  })
+
   it('exits 0 for valid definitions', async () => {
     const r = await routesDir({ 'hello.yaml': mockApi })
     const res = await gateway('validate', r.dir)
