@@ -37,6 +37,8 @@ const schemeSchema = z.looseObject({
   'x-amazon-apigateway-authorizer': authorizerSchema.optional(),
 })
 
+const iamUnsupported = 'IAM (AWS_IAM / awsSigv4) authorization is not supported'
+
 const headerSource = /^method\.request\.header\.([A-Za-z0-9._$-]+)$/
 const sourceForms: [RegExp, IdentitySource['location']][] = [
   [headerSource, 'header'],
@@ -156,6 +158,8 @@ export function createAuthorizerCompiler(doc: Document, report: Report) {
   return {
     /** The method's authorizer and scopes; undefined when its `security` names none (NONE auth). */
     forMethod(op: Operation, at: Path): { name: string; scopes: string[] } | undefined {
+      // Served without the signature check, an IAM method would be open to anyone: refused.
+      if (op['x-amazon-apigateway-auth']?.type === 'AWS_IAM') report([...at, 'x-amazon-apigateway-auth', 'type'], iamUnsupported)
       const requirements = op.security ?? (doc as { security?: Record<string, string[]>[] }).security ?? []
       let chosen: { name: string; scopes: string[] } | undefined
       for (const [i, requirement] of requirements.entries()) {
@@ -167,7 +171,7 @@ export function createAuthorizerCompiler(doc: Document, report: Report) {
             continue
           }
           if (/^aws/i.test(scheme?.['x-amazon-apigateway-authtype'] ?? '')) {
-            report(where, 'IAM (AWS_IAM / awsSigv4) authorization is not supported')
+            report(where, iamUnsupported)
             continue
           }
           if (!compiled.has(name)) continue // e.g. api_key: the API key step reads it

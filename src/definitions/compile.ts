@@ -11,6 +11,7 @@ import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usag
 import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } from './cache-settings'
 import { createValidationCompiler } from './request-validation'
 import { createAuthorizerCompiler } from './authorizers'
+import { checkResourcePolicy } from './resource-policy'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -114,6 +115,7 @@ function compileDocument(
   if (api.apiKeySource === 'AUTHORIZER' && !authorizers.hasLambdaAuthorizer()) {
     report(['x-amazon-apigateway-api-key-source'], "AUTHORIZER takes keys from a Lambda authorizer's usageIdentifierKey, and no method uses one; use HEADER")
   }
+  checkResourcePolicy(doc, report)
   checkCacheSettings(doc, api, report, warn)
   checkLambdaIntegrations(api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }

@@ -69,6 +69,8 @@ export const operationSchema = z.looseObject({
   responses: z.record(z.string(), z.looseObject({ headers: z.record(z.string(), z.unknown()).optional() })).optional(),
   security: z.array(z.record(z.string(), z.array(z.string()))).optional(),
   'x-amazon-apigateway-integration': integrationSchema,
+  /** NONE, or AWS_IAM (refused: IAM authorization is not run here). */
+  'x-amazon-apigateway-auth': z.looseObject({ type: upperEnum(['NONE', 'AWS_IAM']) }).optional(),
 })
 
 export const gatewayResponseSchema = z.looseObject({
@@ -189,6 +191,8 @@ export const xGatewaySchema = z.looseObject({
       { error: (issue) => (issue.code === 'invalid_key' ? 'keys are service names as in integration ARNs (lambda, sqs, dynamodb, sts …) or default' : undefined) },
     )
     .optional(),
+  /** Serve an API whose resource policy restricts callers, without enforcing the policy (default false: refused). */
+  ignoreResourcePolicy: z.boolean().optional(),
   /** Beyond AWS: a user pool ARN (as in providerARNs) → the issuer its tokens carry, e.g. a local stand-in's URL. */
   cognitoIssuers: z
     .record(
@@ -214,6 +218,8 @@ export const documentSchema = z.looseObject({
   /** The API-wide default; an operation's own `x-amazon-apigateway-request-validator` overrides it. */
   'x-amazon-apigateway-request-validator': validatorName.optional(),
   components: z.looseObject({ schemas: z.record(z.string(), z.unknown()).optional() }).optional(),
+  /** The resource policy (checked in resource-policy.ts). */
+  'x-amazon-apigateway-policy': z.unknown().optional(),
   'x-gateway': xGatewaySchema.optional(),
 })
 

@@ -137,6 +137,9 @@ describe('authorizers in definitions', () => {
     expect(messages(doc(`    sigv4: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4 }`, '[{ sigv4: [] }]'))).toEqual([
       'routes/api.yaml: $.paths["/pets"].get.security[0].sigv4: IAM (AWS_IAM / awsSigv4) authorization is not supported',
     ])
+    const iamMethod = doc(token(), '[]').replace('      security: []\n', '      x-amazon-apigateway-auth: { type: aws_iam }\n')
+    expect(messages(iamMethod)).toEqual(['routes/api.yaml: $.paths["/pets"].get["x-amazon-apigateway-auth"].type: IAM (AWS_IAM / awsSigv4) authorization is not supported'])
+    expect(messages(iamMethod.replace('aws_iam', 'NONE'))).toEqual([])
     expect(messages(doc(`${token()}\n${token().replace('tok:', 'tok2:')}`, '[{ tok: [], tok2: [] }]'))[0]).toMatch(/security\[0\]\.tok2: a method has one authorizer/)
     expect(messages(doc(token(), "[{ tok: ['a/b'] }]"))[0]).toMatch(/scopes apply to cognito_user_pools authorizers only/)
     expect(messages(doc(`    jwt: { type: oauth2, x-amazon-apigateway-authorizer: { type: jwt } }`, '[{ jwt: [] }]'))[0]).toMatch(/jwt authorizers belong to HTTP APIs/)
