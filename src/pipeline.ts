@@ -10,6 +10,7 @@ import { checkRequestPath, readClientHeaders } from './method-request/limits'
 import { createMethodRequest } from './method-request'
 import { integrations } from './integration'
 import { createCacheStep } from './cache'
+import { compressResponse, preferredCoding } from './method-response/compression'
 
 /**
  * The request flow AWS documents, compiled once from the route table:
@@ -71,7 +72,10 @@ export function createPipeline(table: RouteTable) {
       // The stage cache answers hits itself; misses reach the integration.
       const response = await cache(inv, integrations[match.method.integration.type])
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
-      return response
+      if (api.minimumCompressionSize === undefined) return response
+      // After the cache, which keeps entries as the integration answered.
+      const coding = preferredCoding(headers['accept-encoding'])
+      return coding ? compressResponse(response, coding, api.minimumCompressionSize, inv.httpMethod) : response
     } catch (e) {
       return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
     }

@@ -108,6 +108,8 @@ function compileDocument(
     apiKeySource: doc['x-amazon-apigateway-api-key-source'] ?? 'HEADER',
     awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
   }
+  const minimumCompressionSize = doc['x-amazon-apigateway-minimum-compression-size']
+  if (minimumCompressionSize !== undefined) api.minimumCompressionSize = minimumCompressionSize
   const models = validation.models(api.id)
   if (models) api.models = models
   const usedAuthorizers = authorizers.authorizers()

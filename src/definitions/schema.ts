@@ -212,6 +212,12 @@ export const documentSchema = z.looseObject({
   'x-amazon-apigateway-gateway-responses': z.record(z.string(), gatewayResponseSchema).optional(),
   'x-amazon-apigateway-binary-media-types': z.array(z.string()).optional(),
   'x-amazon-apigateway-api-key-source': upperEnum(['HEADER', 'AUTHORIZER']).optional(),
+  'x-amazon-apigateway-minimum-compression-size': z
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(10485760, 'must be at most 10485760 (10 MB)')
+    .optional(),
   'x-amazon-apigateway-request-validators': z
     .record(z.string().min(1), z.looseObject({ validateRequestBody: z.boolean().optional(), validateRequestParameters: z.boolean().optional() }))
     .optional(),

@@ -185,6 +185,8 @@ export interface Api {
   apiKeySource: 'HEADER' | 'AUTHORIZER'
   /** Where AWS integrations reach each service (`x-gateway.awsEndpoints`): service or `default` → base URL. */
   awsEndpoints: Record<string, string>
+  /** `x-amazon-apigateway-minimum-compression-size`: responses this large or larger are compressed; absent, never. */
+  minimumCompressionSize?: number
   /** Authorizers by `securitySchemes` name; absent when no method uses one. */
   authorizers?: Record<string, Authorizer>
   /**
