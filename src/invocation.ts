@@ -40,6 +40,8 @@ export interface Invocation {
   ctx?: ExecutionContext
   /** Headers a step adds to the final response (e.g. RateLimit-*); most requests have none. */
   responseHeaders?: Headers
+  /** The body as templates and validation see it (decompressed), read on first use by `methodRequestBody`. */
+  payload?: Uint8Array
   /** Built on first use: only templates, mappings and gateway responses need all of `$context`. */
   context?: Record<string, unknown>
 }

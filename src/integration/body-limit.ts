@@ -42,8 +42,6 @@ export async function readRequestBytes(request: Request): Promise<ArrayBuffer> {
   }
 }
 
-export const readRequestText = async (request: Request) => new TextDecoder().decode(await readRequestBytes(request))
-
 /** An integration response body, read whole (templates need it) and refused past AWS's 10 MB. */
 export async function readResponseBytes(res: Response): Promise<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? 0)

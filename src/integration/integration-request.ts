@@ -4,7 +4,7 @@ import { newOverrides } from '../vtl'
 import { withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
-import { readRequestBytes } from './body-limit'
+import { methodRequestBody } from '../method-request/payload'
 import { convert, isBinary, textOf, type Payload } from './content-handling'
 import { selectRequestTemplate } from './request-template'
 import { renderTemplate } from './templates'
@@ -40,7 +40,7 @@ interface RequestOverride {
 export async function integrationRequest(inv: Invocation): Promise<IntegrationRequest> {
   const integration = inv.method!.integration
   const clientContentType = inv.headers['content-type'] ?? null
-  const received: Payload = { bytes: new Uint8Array(await readRequestBytes(inv.request)), binary: isBinary(clientContentType, inv.api.binaryMediaTypes) }
+  const received: Payload = { bytes: await methodRequestBody(inv), binary: isBinary(clientContentType, inv.api.binaryMediaTypes) }
   const converted = convert(received, integration.contentHandling)
   const clientBody = textOf(converted)
   Object.assign(contextOf(inv), newOverrides())

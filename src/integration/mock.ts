@@ -1,11 +1,13 @@
 import type { Invocation } from '../invocation'
 import { contextOf } from '../context'
 import { newOverrides } from '../vtl'
-import { readRequestText } from './body-limit'
+import { methodRequestBody } from '../method-request/payload'
 import { selectRequestTemplate } from './request-template'
 import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
 import { integrationResponse } from './integration-response'
+
+const decoder = new TextDecoder()
 
 /**
  * MOCK: the request template's `statusCode` picks the integration response; the response
@@ -13,7 +15,7 @@ import { integrationResponse } from './integration-response'
  */
 export async function mock(inv: Invocation): Promise<Response> {
   const integration = inv.method!.integration
-  const body = await readRequestText(inv.request)
+  const body = decoder.decode(await methodRequestBody(inv))
   const context = contextOf(inv)
   Object.assign(context, newOverrides())
 

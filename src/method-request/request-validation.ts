@@ -4,7 +4,7 @@ import { clientHeader, queryOf, type Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { modelUri } from '../definitions/ids'
 import { mediaTypeOf } from '../integration/request-template'
-import { readRequestBytes } from '../integration/body-limit'
+import { methodRequestBody } from './payload'
 
 /**
  * Request validation (../shared/spec §0 step 5), for methods whose validator checks something:
@@ -40,9 +40,7 @@ function checkParameters(inv: Invocation, required: RequestValidation['requiredP
 
 async function checkBody(inv: Invocation, modelName: string): Promise<void> {
   const { lookup, schemas } = modelsOf(inv.api)
-  const bytes = await readRequestBytes(inv.request)
-  // The body was read whole: the integration gets the same bytes.
-  if (inv.request.body) inv.request = new Request(inv.request, { body: bytes })
+  const bytes = await methodRequestBody(inv)
   const text = decoder.decode(bytes)
   let instance: unknown
   try {

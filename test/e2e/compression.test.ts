@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync, inflateSync } from 'node:zlib'
+import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rawRequest } from './helpers/http'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
@@ -34,21 +34,46 @@ paths:
         requestTemplates: { application/json: '{"statusCode": 200}' }
         responses: { default: { statusCode: '200', responseTemplates: { application/json: '{"small": true}' } } }
 ${proxy('/sized', port)}${proxy('/chunked', port)}${proxy('/chunked-small', port)}${proxy('/encoded', port)}
+  /orders:
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Order' } } } }
+      x-amazon-apigateway-request-validator: body
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: POST
+        uri: http://127.0.0.1:${port}/orders
+        requestTemplates:
+          application/json: '{"item": $input.json(''$.item''), "count": $input.path(''$.count'')}'
+        responses: { default: { statusCode: '200' } }
+  /echo:
+    post:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": #if($input.path(''$.hello'') == "world")200#{else}404#end}'
+        responses:
+          '404': { statusCode: '404' }
+          default: { statusCode: '200', responseTemplates: { application/json: '{"matched": true}' } }
+x-amazon-apigateway-request-validators:
+  body: { validateRequestBody: true, validateRequestParameters: false }
+components:
+  schemas:
+    Order: { type: object, required: [item], properties: { item: { type: string }, count: { type: integer } } }
 `
 
 let fixture: Fixture
 
 beforeAll(async () => {
   fixture = await serveWithBackend((port) => ({ 'api.yaml': api(port) }), {
-    '/sized': (_, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big),
-    '/chunked-small': (_, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('tiny'),
+    '/sized': (_, res) => void res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big),
+    '/chunked-small': (_, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('tiny'),
     '/chunked': (_, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       // In pieces, so the gateway sees a stream of unknown length.
       res.write(big.slice(0, 300))
       setTimeout(() => res.end(big.slice(300)), 20)
     },
-    '/encoded': (_, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(big)),
+    '/encoded': (_, res) => void res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(big)),
   })
 }, 60_000)
 afterAll(() => fixture?.stop())
@@ -100,5 +125,37 @@ describe('payload compression', () => {
     const res = await get('/encoded', 'gzip')
     expect(res.headers['content-encoding']).toBe('gzip')
     expect(gunzipSync(res.body).toString('utf8')).toBe(big)
+  })
+})
+
+describe('request payload decompression', () => {
+  const post = (path: string, body: Buffer, contentEncoding: string) =>
+    rawRequest(fixture.gateway.url, { method: 'POST', path: `/dev${path}`, headers: { 'content-type': 'application/json', 'content-encoding': contentEncoding }, body })
+
+  it('decompresses a gzip body before validation and the request template', async () => {
+    const res = await post('/orders', gzipSync(JSON.stringify({ item: 'tea', count: 3 })), 'gzip')
+    expect(res.status).toBe(200)
+    expect(JSON.parse(fixture.last().body.toString('utf8'))).toEqual({ item: 'tea', count: 3 })
+  })
+
+  it('decompresses deflate for a mock template, and validates the decoded body', async () => {
+    const res = await post('/echo', deflateSync(JSON.stringify({ hello: 'world' })), 'deflate')
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.text)).toEqual({ matched: true })
+    expect((await post('/echo', deflateSync(JSON.stringify({ hello: 'moon' })), 'deflate')).status).toBe(404)
+    const invalid = await post('/orders', gzipSync(JSON.stringify({ count: 3 })), 'gzip')
+    expect(invalid.status).toBe(400)
+    expect(JSON.parse(invalid.text)).toEqual({ message: 'Invalid request body' })
+  })
+
+  it('refuses a body that is not what its Content-Encoding says with 400, and one inflating past 10 MB with 413', async () => {
+    const corrupt = await post('/echo', Buffer.from('not gzip at all'), 'gzip')
+    expect(corrupt.status).toBe(400)
+    expect(corrupt.headers['x-amzn-errortype']).toBe('BadRequestException')
+    const bomb = gzipSync(Buffer.alloc(11 * 1024 * 1024, 0x20))
+    expect(bomb.length).toBeLessThan(100_000)
+    const tooLarge = await post('/echo', bomb, 'gzip')
+    expect(tooLarge.status).toBe(413)
+    expect(JSON.parse(tooLarge.text)).toEqual({ message: 'Request Too Long' })
   })
 })
