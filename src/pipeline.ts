@@ -1,5 +1,5 @@
 import type { Api, RouteTable } from './definitions/table'
-import type { Invocation } from './invocation'
+import type { ClientHeaders, Invocation } from './invocation'
 import type { Env } from './env'
 import { newRequestIds, sourceIpOf, splitRequestUrl } from './invocation'
 import { createApiSelector } from './router/select-api'
@@ -10,6 +10,7 @@ import { checkRequestPath, readClientHeaders } from './method-request/limits'
 import { createMethodRequest } from './method-request'
 import { integrations } from './integration'
 import { createCacheStep } from './cache'
+import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
 
 /**
@@ -38,11 +39,11 @@ export function createPipeline(table: RouteTable) {
       checkRequestPath(url.path)
       const headers = readClientHeaders(request)
       const target = selectApi(headers.host ?? url.host, url.path)
-      if (!target) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
+      if (!target) throw await missingAuthenticationToken(headers.authorization)
       api = target.api
       if (!target.stage) {
         // A REST stage that does not exist is AWS's plain 403 Forbidden.
-        throw api.protocol === 'HTTP' ? notFound(api) : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
+        throw api.protocol === 'HTTP' ? new GatewayError('RESOURCE_NOT_FOUND') : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
       }
       inv = {
         request,
@@ -63,7 +64,7 @@ export function createPipeline(table: RouteTable) {
         ctx,
       }
       const match = routers.get(api)!.match(inv.httpMethod, target.resourcePath)
-      if (!match) throw notFound(api)
+      if (!match) throw await noRoute(api, headers)
       inv.method = match.method
       inv.pathParameters = match.pathParameters
 
@@ -83,4 +84,5 @@ export function createPipeline(table: RouteTable) {
 }
 
 /** No route: REST answers 403 Missing Authentication Token, HTTP APIs 404 Not Found. */
-const notFound = (api: Api) => new GatewayError(api.protocol === 'HTTP' ? 'RESOURCE_NOT_FOUND' : 'MISSING_AUTHENTICATION_TOKEN')
+const noRoute = (api: Api, headers: ClientHeaders) =>
+  api.protocol === 'HTTP' ? new GatewayError('RESOURCE_NOT_FOUND') : missingAuthenticationToken(headers.authorization)

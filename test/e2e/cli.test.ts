@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -133,6 +134,15 @@ describe('routing over real sockets', () => {
         expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
         expect(JSON.parse(res.text)).toEqual({ message: 'Missing Authentication Token' })
       }
+      // A bearer token on an unknown route gets AWS's SigV4 parser message, with the header hashed.
+      const bearer = 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig'
+      const res = await rawRequest(g.url, { path: '/nothing', headers: { authorization: bearer } })
+      expect(res.status).toBe(403)
+      expect(res.headers['x-amzn-errortype']).toBe('IncompleteSignatureException')
+      const hash = createHash('sha256').update(bearer).digest('base64')
+      expect(JSON.parse(res.text)).toEqual({ message: `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${hash}'.` })
+      // The route exists: the header is the method's business, not the parser's.
+      expect((await rawRequest(g.url, { path: '/hello/world', headers: { authorization: bearer } })).status).toBe(200)
     } finally {
       await g.stop()
       await r.remove()
