@@ -97,6 +97,13 @@ beforeAll(async () => {
       for (let i = 1; i < 20; i++) res.write(chunk)
       res.end()
     },
+    // Faults: the connection dies mid-body, or before any response at all.
+    '/dies-mid-body': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' })
+      res.write('partial ')
+      setTimeout(() => res.socket?.destroy(), 50)
+    },
+    '/dies-at-once': (req) => void req.socket.destroy(),
     '/upload': {
       streaming: true,
       handle: async (req, res) => {
@@ -259,6 +266,26 @@ describe('http_proxy', () => {
     const res = await rawRequest(gateway.url, { path: '/dev/down' })
     expect(res.status).toBe(504)
     expect(JSON.parse(res.text)).toEqual({ message: 'Internal server error' })
+    expect((await rawRequest(gateway.url, { path: '/dev/items/1' })).status).toBe(200)
+  })
+})
+
+describe('backend faults', () => {
+  it('answers INTEGRATION_FAILURE when the backend drops the connection before answering, and keeps serving', async () => {
+    const res = await rawRequest(gateway.url, { path: '/dev/dies-at-once' })
+    expect(res.status).toBe(504)
+    expect(res.headers['x-amzn-errortype']).toBe('InternalServerErrorException')
+    expect((await rawRequest(gateway.url, { path: '/dev/items/1' })).status).toBe(200)
+  })
+
+  it('cuts the client off when the backend dies mid-body (the status is already sent), and keeps serving', async () => {
+    const outcome = await rawRequest(gateway.url, { path: '/dev/dies-mid-body' }).then(
+      (res) => ({ status: res.status, length: res.body.length }),
+      (e: Error) => ({ error: e.message }),
+    )
+    // Either the client sees the connection end early, or a body shorter than the declared length.
+    if ('status' in outcome) expect(outcome.length).toBeLessThan(1000)
+    else expect(outcome.error).toMatch(/aborted|socket hang up|ECONNRESET|premature/i)
     expect((await rawRequest(gateway.url, { path: '/dev/items/1' })).status).toBe(200)
   })
 })
