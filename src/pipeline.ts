@@ -76,7 +76,7 @@ export function createPipeline(table: RouteTable) {
       if (api.minimumCompressionSize === undefined) return response
       // After the cache, which keeps entries as the integration answered.
       const coding = preferredCoding(headers['accept-encoding'])
-      return coding ? compressResponse(response, coding, api.minimumCompressionSize, inv.httpMethod) : response
+      return coding ? await compressResponse(response, coding, api.minimumCompressionSize, inv.httpMethod) : response
     } catch (e) {
       return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
     }

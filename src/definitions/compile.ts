@@ -109,7 +109,8 @@ function compileDocument(
     awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
   }
   const minimumCompressionSize = doc['x-amazon-apigateway-minimum-compression-size']
-  if (minimumCompressionSize !== undefined) api.minimumCompressionSize = minimumCompressionSize
+  if (minimumCompressionSize !== undefined && api.protocol !== 'REST') warn(['x-amazon-apigateway-minimum-compression-size'], 'payload compression is for REST APIs only: ignored')
+  else if (minimumCompressionSize !== undefined) api.minimumCompressionSize = minimumCompressionSize
   const models = validation.models(api.id)
   if (models) api.models = models
   const usedAuthorizers = authorizers.authorizers()

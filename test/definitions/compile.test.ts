@@ -135,6 +135,17 @@ x-amazon-apigateway-gateway-responses:
     ])
   })
 
+  it('keeps the minimum compression size on REST APIs and ignores it, with a warning, on HTTP APIs', () => {
+    const paths = `  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock }`
+    expect(compile(doc(paths, 'x-amazon-apigateway-minimum-compression-size: 0')).table.apis[0].minimumCompressionSize).toBe(0)
+    const http = compile(doc(paths, 'x-amazon-apigateway-minimum-compression-size: 10\nx-gateway: { protocolType: HTTP }'))
+    expect(http.table.apis[0].minimumCompressionSize).toBeUndefined()
+    expect(http.warnings.map(formatError)).toEqual(['routes/api.yaml: $["x-amazon-apigateway-minimum-compression-size"]: payload compression is for REST APIs only: ignored'])
+    expect(messages(doc(paths, 'x-amazon-apigateway-minimum-compression-size: 10485761'))).toEqual([
+      'routes/api.yaml: $["x-amazon-apigateway-minimum-compression-size"]: must be at most 10485760 (10 MB)',
+    ])
+  })
+
   it('reports malformed YAML with line and column', () => {
     const errors = messages('openapi: 3.0.1\npaths:\n  /a: [unclosed\n')
     expect(errors).toHaveLength(1)
