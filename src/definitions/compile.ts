@@ -12,6 +12,7 @@ import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } fro
 import { createValidationCompiler } from './request-validation'
 import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
+import { warnUnsetStageVariables } from './stage-variables'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -119,6 +120,7 @@ function compileDocument(
     report(['x-amazon-apigateway-api-key-source'], "AUTHORIZER takes keys from a Lambda authorizer's usageIdentifierKey, and no method uses one; use HEADER")
   }
   checkResourcePolicy(doc, report)
+  warnUnsetStageVariables(api, warn)
   checkCacheSettings(doc, api, report, warn)
   checkLambdaIntegrations(api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }

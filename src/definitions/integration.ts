@@ -11,7 +11,7 @@ type Path = (string | number)[]
 type Report = (path: Path, message: string) => void
 
 const uriPlaceholder = /(?<!\$)\{([^{}]+)\}/g
-const stageVariableRef = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g
+export const stageVariableRef = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g
 const supported = new Set(['http_proxy', 'http', 'mock', 'aws', 'aws_proxy'])
 
 /** Compiles one `x-amazon-apigateway-integration`, reporting every problem against its JSON path. */

@@ -146,6 +146,21 @@ x-amazon-apigateway-gateway-responses:
     ])
   })
 
+  it('warns about a stage variable in a uri that a stage leaves unset', () => {
+    const { errors, warnings } = compile(
+      doc(
+        `  /a:\n    get:\n${proxy('http://${stageVariables.host}/a/${stageVariables.hots}')}  /b:\n    x-amazon-apigateway-any-method:\n${proxy('http://${stageVariables.host}/b')}`,
+        `x-gateway:\n  stages:\n    dev: { variables: { host: d.example } }\n    prod: { variables: { host: p.example } }\n    test: {}`,
+      ),
+    )
+    expect(errors).toEqual([])
+    expect(warnings.map(formatError)).toEqual([
+      'routes/api.yaml: $.paths["/a"].get["x-amazon-apigateway-integration"].uri: ${stageVariables.host} is not set in stage test: calls there answer 500',
+      'routes/api.yaml: $.paths["/a"].get["x-amazon-apigateway-integration"].uri: ${stageVariables.hots} is not set in stages dev, prod, test: calls there answer 500',
+      'routes/api.yaml: $.paths["/b"]["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"].uri: ${stageVariables.host} is not set in stage test: calls there answer 500',
+    ])
+  })
+
   it('reports malformed YAML with line and column', () => {
     const errors = messages('openapi: 3.0.1\npaths:\n  /a: [unclosed\n')
     expect(errors).toHaveLength(1)
