@@ -4,7 +4,7 @@ import { issueMessage, parseDocument, type Path } from './document'
 import { DefinitionsError, type DefinitionError } from './errors'
 import { parseDefinition } from './parse'
 import { parsePathTemplate, routeShape, type Segment } from './paths'
-import { checkLambdaIntegrations, compileIntegration } from './integration'
+import { checkLambdaIntegrations, compileIntegration, warnConnection } from './integration'
 import { isResponseType } from '../gateway-responses/catalogue'
 import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
@@ -80,7 +80,7 @@ function compileDocument(
   const x = doc['x-gateway'] ?? {}
   const validation = createValidationCompiler(doc, report, warn)
   const authorizers = createAuthorizerCompiler(doc, report)
-  const resources = compilePaths(doc, report, validation, authorizers)
+  const resources = compilePaths(doc, report, warn, validation, authorizers)
 
   const gatewayResponses: Record<string, GatewayResponseOverride> = {}
   for (const [type, r] of Object.entries(doc['x-amazon-apigateway-gateway-responses'] ?? {})) {
@@ -159,7 +159,13 @@ function safePathname(url: string): string | undefined {
   }
 }
 
-function compilePaths(doc: Document, report: (path: Path, message: string) => void, validation: ValidationCompiler, authorizers: AuthorizerCompiler): Resource[] {
+function compilePaths(
+  doc: Document,
+  report: (path: Path, message: string) => void,
+  warn: (path: Path, message: string) => void,
+  validation: ValidationCompiler,
+  authorizers: AuthorizerCompiler,
+): Resource[] {
   const resources: Resource[] = []
   const shapes = new Map<string, string>()
   const schemes = (doc.components as { securitySchemes?: Record<string, { type?: string; name?: string; in?: string }> } | undefined)
@@ -196,6 +202,7 @@ function compilePaths(doc: Document, report: (path: Path, message: string) => vo
         continue
       }
       const method = compileMethod(verb, path, parsed.segments, op.data, sharedParams, schemes, at, report)
+      warnConnection(op.data['x-amazon-apigateway-integration'], [...at, 'x-amazon-apigateway-integration'], warn)
       const checks = validation.forMethod(method, op.data, at)
       if (checks) method.validation = checks
       const authorizer = authorizers.forMethod(op.data, at)

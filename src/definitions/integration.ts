@@ -163,6 +163,20 @@ function checkAwsUri(uri: string, type: string, requestParameters: Record<string
   checkPlaceholdersMapped(uri, requestParameters, at, report)
 }
 
+/**
+ * What an export may ask of the network that the edge cannot give: a VPC link (the gateway calls
+ * the uri directly, so the load balancer must be reachable from it) or TLS without verification
+ * (the runtime always verifies). Served anyway; `validate` says so.
+ */
+export function warnConnection(def: IntegrationDefinition, where: Path, warn: Report) {
+  if (String(def.connectionType ?? '').toUpperCase() === 'VPC_LINK') {
+    warn([...where, 'connectionType'], 'VPC links do not exist here: the uri is called directly, so its host must be reachable from the gateway')
+  }
+  if ((def.tlsConfig as { insecureSkipVerification?: unknown } | undefined)?.insecureSkipVerification === true) {
+    warn([...where, 'tlsConfig', 'insecureSkipVerification'], "ignored: the runtime always verifies the backend's certificate")
+  }
+}
+
 const hasPlaceholder = (s: string) => /(?<!\$)\{[^{}]+\}/.test(s)
 
 function checkPlaceholdersMapped(uri: string, requestParameters: Record<string, string>, at: Path, report: Report) {

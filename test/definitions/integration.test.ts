@@ -86,3 +86,17 @@ describe('AWS integration definitions', () => {
     expect(messages(integration, 'x-gateway: { protocolType: HTTP }')).toEqual([])
   })
 })
+
+describe('connections the edge cannot make', () => {
+  it('serves a VPC link or unverified-TLS integration, and warns about each', () => {
+    const { errors, warnings } = compile(
+      `type: http_proxy\nhttpMethod: POST\nuri: https://internal-nlb.elb.amazonaws.com/orders/{id}\nrequestParameters: { integration.request.path.id: method.request.path.id }\nconnectionType: VPC_LINK\nconnectionId: abc123\ntlsConfig: { insecureSkipVerification: true }`,
+    )
+    expect(errors).toEqual([])
+    expect(warnings.map(formatError)).toEqual([
+      `routes/aws.yaml: ${at}.connectionType: VPC links do not exist here: the uri is called directly, so its host must be reachable from the gateway`,
+      `routes/aws.yaml: ${at}.tlsConfig.insecureSkipVerification: ignored: the runtime always verifies the backend's certificate`,
+    ])
+    expect(compile(`type: http_proxy\nhttpMethod: POST\nuri: https://api.example.com/orders\nconnectionType: INTERNET`).warnings).toEqual([])
+  })
+})
