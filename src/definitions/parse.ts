@@ -6,6 +6,7 @@ import type { DefinitionError } from './errors'
  * Duplicate keys and syntax errors are reported with their line and column.
  */
 export function parseDefinition(file: string, text: string): { value?: unknown; errors: DefinitionError[] } {
+  if (text.trim() === '') return { errors: [{ file, path: [], message: 'the file is empty: expected an OpenAPI 3 document' }] }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, merge: true })
   if (doc.errors.length > 0) {
     return {

@@ -161,6 +161,10 @@ x-amazon-apigateway-gateway-responses:
     ])
   })
 
+  it('says so when a file is empty', () => {
+    expect(messages('\n  \n')).toEqual(['routes/api.yaml: $: the file is empty: expected an OpenAPI 3 document'])
+  })
+
   it('reports malformed YAML with line and column', () => {
     const errors = messages('openapi: 3.0.1\npaths:\n  /a: [unclosed\n')
     expect(errors).toHaveLength(1)
