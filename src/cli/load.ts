@@ -14,10 +14,10 @@ export class UsageError extends Error {}
 export async function loadDefinitionFiles(dir: string): Promise<SourceFile[]> {
   const kind = await stat(dir).catch(() => undefined)
   if (!kind) throw new UsageError(`${dir}: no such folder`)
+  if (!kind.isDirectory() && !definitionFile.test(dir)) throw new UsageError(`${dir}: not a folder or a .yaml, .yml or .json definition`)
   const [folder, names] = kind.isDirectory()
     ? [dir, (await readdir(dir)).filter((n) => definitionFile.test(n)).sort()]
     : [dirname(dir), [basename(dir)]]
-  if (!kind.isDirectory() && !definitionFile.test(dir)) throw new UsageError(`${dir}: not a folder or a .yaml, .yml or .json definition`)
   return Promise.all(
     names.map(async (name) => ({ file: relative(process.cwd(), join(folder, name)) || name, text: await readFile(join(folder, name), 'utf8') })),
   )
