@@ -3,21 +3,33 @@ import { GatewayError } from '../gateway-responses/error'
 /** AWS's payload limit for REST and HTTP APIs. */
 export const maxPayloadBytes = 10 * 1024 * 1024
 
+/** A body and whether it was cut off for passing AWS's 10 MB. */
+export interface LimitedBody {
+  body: ReadableStream<Uint8Array> | null
+  exceeded: () => boolean
+}
+
+export const neverExceeded = () => false
+
 /**
  * Refuses a declared oversized body up front; a body without Content-Length is counted
  * as it streams and cut off past the limit, so nothing over 10 MB is ever buffered.
  */
-export function limitRequestBody(request: Request): { body: ReadableStream<Uint8Array> | null; exceeded: () => boolean } {
-  let over = false
-  const exceeded = () => over
-  if (!request.body) return { body: null, exceeded }
+export function limitRequestBody(request: Request): LimitedBody {
+  if (!request.body) return { body: null, exceeded: neverExceeded }
   const declared = request.headers.get('content-length')
   if (declared !== null) {
     if (Number(declared) > maxPayloadBytes) throw new GatewayError('REQUEST_TOO_LARGE')
-    return { body: request.body, exceeded }
+    return { body: request.body, exceeded: neverExceeded }
   }
+  return limitStream(request.body)
+}
+
+/** A stream counted as it flows and errored with REQUEST_TOO_LARGE past AWS's 10 MB. */
+export function limitStream(stream: ReadableStream<Uint8Array>): LimitedBody {
+  let over = false
   let seen = 0
-  const body = request.body.pipeThrough(
+  const body = stream.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength
@@ -27,12 +39,11 @@ export function limitRequestBody(request: Request): { body: ReadableStream<Uint8
       },
     }),
   )
-  return { body, exceeded }
+  return { body, exceeded: () => over }
 }
 
-/** Reads a (limited) request body whole, for templates and mappings, or to give it a length. */
-export async function readRequestBytes(request: Request): Promise<ArrayBuffer> {
-  const { body, exceeded } = limitRequestBody(request)
+/** Reads a limited body whole; past the limit it is REQUEST_TOO_LARGE, whatever error the read surfaced. */
+export async function readLimited({ body, exceeded }: LimitedBody): Promise<ArrayBuffer> {
   if (!body) return new ArrayBuffer(0)
   try {
     return await new Response(body).arrayBuffer()
@@ -41,6 +52,9 @@ export async function readRequestBytes(request: Request): Promise<ArrayBuffer> {
     throw e
   }
 }
+
+/** Reads a (limited) request body whole, for templates and mappings, or to give it a length. */
+export const readRequestBytes = (request: Request): Promise<ArrayBuffer> => readLimited(limitRequestBody(request))
 
 /** An integration response body, read whole (templates need it) and refused past AWS's 10 MB. */
 export async function readResponseBytes(res: Response): Promise<Uint8Array> {

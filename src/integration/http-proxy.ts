@@ -4,10 +4,8 @@ import { backendResponse } from '../method-response/headers'
 import { backendUrl, withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
-import { limitRequestBody, readRequestBytes } from './body-limit'
+import { limitRequestBody, neverExceeded, readRequestBytes } from './body-limit'
 import { fetchWithTimeout, integrationError } from './fetch-with-timeout'
-
-const neverExceeded = () => false
 
 /**
  * HTTP_PROXY: the client's request goes to the backend nearly as sent, and the backend's

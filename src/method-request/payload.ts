@@ -1,6 +1,6 @@
 import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
-import { maxPayloadBytes, readRequestBytes } from '../integration/body-limit'
+import { limitStream, readLimited, readRequestBytes } from '../integration/body-limit'
 
 type DecompressionFormat = ConstructorParameters<typeof DecompressionStream>[0]
 
@@ -30,21 +30,10 @@ export async function methodRequestBody(inv: Invocation): Promise<Uint8Array> {
 
 /** The decoded bytes; a body that inflates past AWS's 10 MB is refused like any other. */
 async function decompressed(bytes: Uint8Array, format: DecompressionFormat): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = []
-  let size = 0
   try {
-    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader()
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      size += read.value.byteLength
-      if (size > maxPayloadBytes) {
-        await reader.cancel()
-        throw new GatewayError('REQUEST_TOO_LARGE')
-      }
-      chunks.push(read.value)
-    }
+    return new Uint8Array(await readLimited(limitStream(new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)))))
   } catch (e) {
     if (e instanceof GatewayError) throw e
     throw new GatewayError('BAD_REQUEST_BODY', { cause: e })
   }
-  return new Uint8Array(await new Blob(chunks).arrayBuffer())
 }
