@@ -168,8 +168,7 @@ function compilePaths(
 ): Resource[] {
   const resources: Resource[] = []
   const shapes = new Map<string, string>()
-  const schemes = (doc.components as { securitySchemes?: Record<string, { type?: string; name?: string; in?: string }> } | undefined)
-    ?.securitySchemes
+  const schemes = (doc.components as { securitySchemes?: SecuritySchemes } | undefined)?.securitySchemes
 
   for (const [path, item] of Object.entries(doc.paths)) {
     const parsed = parsePathTemplate(path)
@@ -201,7 +200,7 @@ function compilePaths(
         for (const issue of op.error.issues) report([...at, ...(issue.path as Path)], issueMessage(issue))
         continue
       }
-      const method = compileMethod(verb, path, parsed.segments, op.data, sharedParams, schemes, at, report)
+      const method = compileMethod({ verb, path, segments: parsed.segments, op: op.data, sharedParams, schemes }, at, report)
       warnConnection(op.data['x-amazon-apigateway-integration'], [...at, 'x-amazon-apigateway-integration'], warn)
       const checks = validation.forMethod(method, op.data, at)
       if (checks) method.validation = checks
@@ -214,16 +213,20 @@ function compilePaths(
   return resources
 }
 
-function compileMethod(
-  verb: string,
-  path: string,
-  segments: Segment[],
-  op: Operation,
-  sharedParams: unknown[],
-  schemes: Record<string, { type?: string; name?: string; in?: string }> | undefined,
-  at: Path,
-  report: (path: Path, message: string) => void,
-): Method {
+/** One operation of `paths` as the compiler reads it: the verb, its resource, and what the path item shares. */
+interface MethodSource {
+  verb: string
+  path: string
+  segments: Segment[]
+  op: Operation
+  /** The path item's own `parameters`, which every operation under it shares. */
+  sharedParams: unknown[]
+  schemes: SecuritySchemes | undefined
+}
+
+type SecuritySchemes = Record<string, { type?: string; name?: string; in?: string }>
+
+function compileMethod({ verb, path, segments, op, sharedParams, schemes }: MethodSource, at: Path, report: (path: Path, message: string) => void): Method {
   const requestParameters: Record<string, boolean> = {}
   for (const s of segments) if (s.kind !== 'literal') requestParameters[`method.request.path.${s.name}`] = true
   for (const p of [...sharedParams, ...(op.parameters ?? [])] as { name: string; in: string; required?: boolean }[]) {
