@@ -60,7 +60,7 @@ function planLimits(api: Api, stage: Stage, method: Method, plan: UsagePlan, api
   return {
     name: plan.name,
     ...(plan.throttle ? { throttle: plan.throttle } : {}),
-    ...(limit ? { methodThrottle: limit } : {}),
+    ...(limit ? { methodThrottle: { bucket: `${api.id}/${stage.name}${methodKey(method)}`, limit } } : {}),
     ...(plan.quota ? { quota: plan.quota } : {}),
   }
 }
