@@ -3,7 +3,7 @@ import type { RouteTable } from '../definitions/table'
 import type { Env } from '../env'
 import type { PlanIndex } from '../method-request/usage-plans'
 import type { QuotaUsage } from '../durable/api-key-object'
-import { keyObject } from '../durable/control-plane'
+import { keyObject } from '../durable/key-object'
 import { controlPlane } from './apikeys'
 
 /**

@@ -7,6 +7,7 @@ import { encodeEntry, readEntry, writeEntry, type CacheEntry } from './store'
 import { invalidationIntent } from './invalidation'
 import { collectUpTo, hitResponse, storableHeaders } from './response'
 import { MemoryTier } from './memory'
+import { missingBindingMessage } from '../durable/required-bindings'
 
 export type Integrate = (inv: Invocation) => Promise<Response>
 
@@ -57,7 +58,8 @@ export function createCacheStep(table: RouteTable) {
     if (!settings || (settings.getOnly && inv.httpMethod !== 'GET')) return integrate(inv)
     const kv = inv.env.CACHE
     if (!kv) {
-      if (!warnedNoBinding) console.error('caching is on but the Worker has no CACHE (Workers KV) binding: serving uncached')
+      // A cache that cannot store costs speed, not correctness: serve, and say so once per isolate.
+      if (!warnedNoBinding) console.error(missingBindingMessage('CACHE'))
       warnedNoBinding = true
       return integrate(inv)
     }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { compileDir, writeTableModule } from './build'
 import { cacheStoreModule, workerdConfig } from './workerd-config'
+import { checkBindings } from './check-bindings'
 
 export interface ServeOptions {
   routes: string
@@ -25,7 +26,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const table = await compileDir(options.routes)
-  if (!table) return 1
+  if (!table || !checkBindings(table)) return 1
   const work = await mkdtemp(join(tmpdir(), 'gateway-serve-'))
   try {
     await writeTableModule(table, join(work, 'table.js'))

@@ -1,4 +1,4 @@
-import type { Api, DefinedApiKey, Throttle, UsagePlan } from './table'
+import type { Api, DefinedApiKey, Method, Stage, Throttle, UsagePlan } from './table'
 import type { ApiKeyDefinition, UsagePlanDefinition } from './schema'
 import { resourceId } from './ids'
 
@@ -20,6 +20,16 @@ export function compileStageThrottle(settings: Record<string, { throttlingRateLi
   }
   return throttle
 }
+
+/** `/path/METHOD`: how `methodSettings` and a usage plan's `apiStages[].throttle` name a method. */
+export const methodKey = (method: Method) => `${method.resourcePath}/${method.httpMethod}`
+
+/**
+ * A method's stage throttle: its own `methodSettings` entry, else the stage's `*\/*`; undefined
+ * when neither sets a limit (the method then touches no throttle object).
+ * @example stageLimitOf(stage, method) // { rateLimit: 50, burstLimit: 100 }
+ */
+export const stageLimitOf = (stage: Stage, method: Method): Throttle | undefined => stage.throttle[methodKey(method)] ?? stage.throttle['*/*']
 
 export interface PlanSource {
   api: Api

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Quota, Throttle } from '../definitions/table'
-import { fullBucket, takeAll, type Bucket } from '../method-request/token-bucket'
+import { fullBucket, secondsUntilAll, type Bucket } from '../method-request/token-bucket'
 import { periodEnd, periodStart } from '../method-request/quota-period'
 
 const quotaFlushMs = 1000
@@ -17,13 +17,16 @@ export interface KeyRecord {
 export interface PlanLimits {
   name: string
   throttle?: Throttle
-  /** The plan's `apiStages[].throttle["/path/METHOD"]`, when set. */
-  methodThrottle?: Throttle
+  /**
+   * The plan's `apiStages[].throttle["/path/METHOD"]`, when set, with the bucket it fills:
+   * one per API, stage and method (`{apiId}/{stage}/path/METHOD`), so each method keeps its own rate.
+   */
+  methodThrottle?: { bucket: string; limit: Throttle }
   quota?: Quota
 }
 
-export interface AdmitRequest {
-  now: number
+/** What a request of one method asks of the key: the plans covering the method's stage, and the key's definition. */
+export interface AdmitTerms {
   /** The plans covering this API stage; the key's own plan links pick among them. */
   plans: PlanLimits[]
   /** The key's definition, for keys declared in routes/ (the control plane may override it). */
@@ -43,6 +46,8 @@ export interface QuotaUsage {
   periodEnd: string
 }
 
+type QuotaCount = { period: number; used: number }
+
 /**
  * One API key: its record, its token buckets and quota counters. Every decision for the key
  * — valid, enabled, on a plan for this stage, within rate, burst and quota — happens in one
@@ -52,9 +57,9 @@ export class ApiKeyObject extends DurableObject {
   private buckets = new Map<string, Bucket>()
   /** undefined: no control-plane override (the definition applies); null: deleted. */
   private override: KeyRecord | null | undefined
-  private quotas = new Map<string, { period: number; used: number }>()
+  private quotas = new Map<string, QuotaCount>()
   private dirty = new Set<string>()
-  private terms = new Map<string, Omit<AdmitRequest, 'now'>>()
+  private terms = new Map<string, AdmitTerms>()
   private flushing: ReturnType<typeof setTimeout> | undefined
 
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -62,56 +67,26 @@ export class ApiKeyObject extends DurableObject {
     // State is read once; afterwards every decision is synchronous and in memory.
     ctx.blockConcurrencyWhile(async () => {
       this.override = await ctx.storage.get<KeyRecord | null>('override')
-      for (const [key, value] of await ctx.storage.list<{ period: number; used: number }>({ prefix: 'quota:' })) {
+      for (const [key, value] of await ctx.storage.list<QuotaCount>({ prefix: 'quota:' })) {
         this.quotas.set(key.slice('quota:'.length), value)
       }
     })
   }
 
   /**
-   * Decides one request whose plans and key definition come as JSON text: the gateway sends the
-   * same text for every request of a method, so it is parsed once here and the call carries one
-   * string instead of an object graph.
+   * Decides one request at `now` (ms since the epoch). The terms come as JSON text: the gateway
+   * sends the same text for every request of a method, so it is parsed once here and the call
+   * carries one string instead of an object graph. Buckets live in memory (a restarted object
+   * starts full, as a fresh AWS bucket does).
+   * @example await keyObject(env, value).admitTerms(Date.now(), '{"plans":[{"name":"gold"}]}')
    */
   admitTerms(now: number, terms: string): AdmitResult {
     let parsed = this.terms.get(terms)
     if (!parsed) {
       if (this.terms.size >= 64) this.terms.clear()
-      this.terms.set(terms, (parsed = JSON.parse(terms) as Omit<AdmitRequest, 'now'>))
+      this.terms.set(terms, (parsed = JSON.parse(terms) as AdmitTerms))
     }
-    return this.admit({ ...parsed, now })
-  }
-
-  /** Decides one request. Buckets live in memory (a restarted object starts full, as a fresh AWS bucket does). */
-  admit(request: AdmitRequest): AdmitResult {
-    const record = this.override === undefined ? request.seed : this.override
-    if (!record || !record.enabled) return { ok: false, reason: 'INVALID_API_KEY' }
-    const plan = request.plans.find((p) => record.usagePlans.includes(p.name))
-    if (!plan) return { ok: false, reason: 'INVALID_API_KEY' }
-
-    const quota = plan.quota && this.quotaState(plan.name, plan.quota, request.now)
-    const limits: [Bucket, Throttle][] = []
-    if (plan.throttle) limits.push([this.bucket(`plan:${plan.name}`, plan.throttle, request.now), plan.throttle])
-    if (plan.methodThrottle) limits.push([this.bucket(`method:${plan.name}`, plan.methodThrottle, request.now), plan.methodThrottle])
-    const headline = plan.quota
-      ? { limit: plan.quota.limit, resetSeconds: Math.ceil((periodEnd(plan.quota, request.now) - request.now) / 1000) }
-      : {}
-
-    const taken = takeAll(limits, request.now)
-    if (!taken.ok) {
-      return { ok: false, reason: 'THROTTLED', retryAfter: Math.ceil(taken.retryAfter), ...headline, ...(quota ? { remaining: plan.quota!.limit - quota.used } : {}) }
-    }
-    if (quota && plan.quota && quota.used >= plan.quota.limit) {
-      // A refused request gives its tokens back: only admitted requests count.
-      for (const [bucket] of limits) bucket.tokens += 1
-      return { ok: false, reason: 'QUOTA_EXCEEDED', retryAfter: headline.resetSeconds ?? 0, ...headline, remaining: 0 }
-    }
-    if (quota && plan.quota) {
-      quota.used += 1
-      this.quotas.set(plan.name, quota)
-      this.persistSoon(plan.name)
-    }
-    return { ok: true, keyId: record.id, plan: plan.name, ...headline, ...(quota ? { remaining: plan.quota!.limit - quota.used } : {}) }
+    return this.decide(parsed, now)
   }
 
   /** Written by the control plane: the key's record, or null once deleted. Takes effect on the next request. */
@@ -128,7 +103,7 @@ export class ApiKeyObject extends DurableObject {
 
   /** Quota used and left in the current period of one plan. */
   usage(plan: string, quota: Quota, now: number): QuotaUsage {
-    const { used } = this.quotaState(plan, quota, now)
+    const { used } = this.quotaCount(plan, quota, now)
     return {
       used,
       remaining: Math.max(0, quota.limit - used),
@@ -138,19 +113,59 @@ export class ApiKeyObject extends DurableObject {
     }
   }
 
+  /** Key, plan, then every throttle of the plan, then its quota: a refused request takes no token and counts nothing. */
+  private decide({ plans, seed }: AdmitTerms, now: number): AdmitResult {
+    const record = this.override === undefined ? seed : this.override
+    if (!record || !record.enabled) return { ok: false, reason: 'INVALID_API_KEY' }
+    const plan = plans.find((p) => record.usagePlans.includes(p.name))
+    if (!plan) return { ok: false, reason: 'INVALID_API_KEY' }
+
+    const limits: [Bucket, Throttle][] = []
+    if (plan.throttle) limits.push([this.bucket(`plan:${plan.name}`, plan.throttle, now), plan.throttle])
+    const method = plan.methodThrottle
+    if (method) limits.push([this.bucket(`method:${plan.name}:${method.bucket}`, method.limit, now), method.limit])
+    const quota = plan.quota && {
+      limit: plan.quota.limit,
+      count: this.quotaCount(plan.name, plan.quota, now),
+      resetSeconds: Math.ceil((periodEnd(plan.quota, now) - now) / 1000),
+    }
+
+    const retryAfter = secondsUntilAll(limits, now)
+    if (retryAfter > 0) return { ok: false, reason: 'THROTTLED', retryAfter: Math.ceil(retryAfter), ...headline(quota) }
+    if (quota && quota.count.used >= quota.limit) return { ok: false, reason: 'QUOTA_EXCEEDED', retryAfter: quota.resetSeconds, ...headline(quota) }
+
+    for (const [bucket] of limits) bucket.tokens -= 1
+    if (quota) {
+      quota.count.used += 1
+      this.quotas.set(plan.name, quota.count)
+      this.persistSoon(plan.name)
+    }
+    return { ok: true, keyId: record.id, plan: plan.name, ...headline(quota) }
+  }
+
   /**
    * Counts are decided in memory and written at most once a second: a disk commit per request
-   * would cap a key at the disk's commit rate. A crash can lose at most that last second of counts.
+   * would cap a key at the disk's commit rate. A crash can lose at most the counts since the last
+   * write. A write that fails is logged and retried with the next one; requests go on being decided
+   * by the count in memory, which stays exact while the object lives (docs/usage-plans.md).
    */
   private persistSoon(plan: string) {
     this.dirty.add(plan)
     if (this.flushing) return
-    this.flushing = setTimeout(() => {
-      const entries = Object.fromEntries([...this.dirty].map((p) => [`quota:${p}`, this.quotas.get(p)]))
-      this.dirty.clear()
-      this.flushing = undefined
-      void this.ctx.storage.put(entries)
-    }, quotaFlushMs)
+    this.flushing = setTimeout(() => void this.flush(), quotaFlushMs)
+  }
+
+  private async flush() {
+    const plans = [...this.dirty]
+    this.dirty.clear()
+    this.flushing = undefined
+    try {
+      await this.ctx.storage.put(Object.fromEntries(plans.map((p) => [`quota:${p}`, this.quotas.get(p)])))
+    } catch (e) {
+      const names = plans.map((p) => (p.length > 64 ? `${p.slice(0, 64)}…` : p)).join(', ')
+      console.error(`ApiKeyObject: quota counts of usage plan(s) ${names} were not written; retrying in ${quotaFlushMs} ms (a restart before then loses them)`, e)
+      for (const p of plans) this.persistSoon(p)
+    }
   }
 
   private bucket(name: string, limit: Throttle, now: number): Bucket {
@@ -160,9 +175,13 @@ export class ApiKeyObject extends DurableObject {
   }
 
   /** This period's count for the plan (a new period starts from zero). */
-  private quotaState(plan: string, quota: Quota, now: number): { period: number; used: number } {
+  private quotaCount(plan: string, quota: Quota, now: number): QuotaCount {
     const period = periodStart(quota, now)
-    const state = this.quotas.get(plan)
-    return state && state.period === period ? state : { period, used: 0 }
+    const count = this.quotas.get(plan)
+    return count && count.period === period ? count : { period, used: 0 }
   }
 }
+
+/** The quota figures a response can carry (RateLimit-* headers), read after the decision. */
+const headline = (quota: { limit: number; count: QuotaCount; resetSeconds: number } | undefined) =>
+  quota ? { limit: quota.limit, remaining: Math.max(0, quota.limit - quota.count.used), resetSeconds: quota.resetSeconds } : {}

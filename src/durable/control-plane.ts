@@ -1,7 +1,7 @@
 import { createDurable } from 'itty-durable'
 import type { Env } from '../env'
 import type { KeyRecord } from './api-key-object'
-import { objectNamed } from './object-ids'
+import { keyObject } from './key-object'
 
 /** An API key created through the admin API (definition keys live in the route table). */
 export interface StoredKey extends KeyRecord {
@@ -74,9 +74,6 @@ export class ControlPlane extends Base {
     return record
   }
 }
-
-/** The object that holds one key's record, buckets and quotas; named by the key value. */
-export const keyObject = (env: Env, value: string) => objectNamed(env.API_KEYS!, `key:${value}`)
 
 const recordOf = (k: StoredKey): KeyRecord => ({ id: k.id, name: k.name, enabled: k.enabled, usagePlans: k.usagePlans })
 

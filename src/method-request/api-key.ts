@@ -2,7 +2,7 @@ import type { Invocation } from '../invocation'
 import type { AdmitResult } from '../durable/api-key-object'
 import type { PlanIndex } from './usage-plans'
 import { GatewayError } from '../gateway-responses/error'
-import { keyObject } from '../durable/control-plane'
+import { keyObject } from '../durable/key-object'
 import { guardDurableCall } from './fail-mode'
 
 /**
@@ -15,13 +15,11 @@ export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<vo
   // AUTHORIZER: the key is the Lambda authorizer's usageIdentifierKey (../shared/spec §1.1).
   const value = inv.api.apiKeySource === 'AUTHORIZER' ? inv.authorizer?.usageIdentifierKey : inv.headers['x-api-key']
   if (!value) throw new GatewayError('INVALID_API_KEY')
-  const method = inv.method!
-  const result = await guardDurableCall(
-    inv,
-    async () =>
-      // RPC types flatten the union; the object returns an AdmitResult.
-      (await keyObject(inv.env, value).admitTerms(Date.now(), plans.termsFor(inv.api.id, inv.stage, method, value, inv.env))) as unknown as AdmitResult,
-  )
+  // Outside the guard: a missing API_KEYS binding refuses even with throttlingFailOpen (required-bindings.ts).
+  const key = keyObject(inv.env, value)
+  const terms = plans.termsFor(inv.stage, inv.method!, value, inv.env)
+  // RPC types flatten the union; the object returns an AdmitResult.
+  const result = await guardDurableCall(inv, async () => (await key.admitTerms(Date.now(), terms)) as unknown as AdmitResult)
   if (!result) return // failed open
 
   if (!result.ok) {

@@ -12,6 +12,6 @@ export async function guardDurableCall<T>(inv: Invocation, call: () => Promise<T
   } catch (e) {
     console.error(`throttling Durable Object failed (${inv.stage.throttlingFailOpen ? 'failing open' : 'failing closed'})`, e)
     if (inv.stage.throttlingFailOpen) return undefined
-    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error', cause: e })
+    throw new GatewayError('API_CONFIGURATION_ERROR', { cause: e })
   }
 }

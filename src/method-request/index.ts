@@ -1,7 +1,7 @@
 import type { RouteTable } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import { createPlanIndex } from './usage-plans'
-import { checkAccountThrottle, checkStageThrottle } from './throttle'
+import { createThrottle } from './throttle'
 import { checkApiKey } from './api-key'
 import { validateRequest } from './request-validation'
 import { authorize } from './authorizer'
@@ -14,6 +14,7 @@ import { authorize } from './authorizer'
  */
 export function createMethodRequest(table: RouteTable) {
   const plans = createPlanIndex(table)
+  const throttle = createThrottle(table)
   /** Undefined when every check was decided at once (no authorizer, no key, no stage limit, no body model): no promise to await. */
   return function methodRequest(inv: Invocation): Promise<void> | undefined {
     const method = inv.method!
@@ -22,12 +23,6 @@ export function createMethodRequest(table: RouteTable) {
     if (method.validation) pending = andThen(pending, () => validateRequest(inv))
     return pending
   }
-}
-
-/** AWS's account default (per isolate), then the stage's or method's limit. */
-function throttle(inv: Invocation): Promise<void> | undefined {
-  checkAccountThrottle(inv.env.GATEWAY_ACCOUNT_THROTTLE, inv.startedAt)
-  return checkStageThrottle(inv)
 }
 
 /** `next` once `first` has settled, or at once when there was nothing to wait for. */

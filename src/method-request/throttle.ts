@@ -1,70 +1,81 @@
-import type { Method, Stage, Throttle } from '../definitions/table'
+import type { Method, RouteTable, Stage, Throttle } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import type { Env } from '../env'
 import { GatewayError } from '../gateway-responses/error'
-import { accountThrottle } from '../definitions/usage-plans'
+import { accountThrottle, methodKey, stageLimitOf } from '../definitions/usage-plans'
 import { fullBucket, takeToken, type Bucket } from './token-bucket'
 import { guardDurableCall } from './fail-mode'
 import { objectNamed } from '../durable/object-ids'
+import { missingBindingError } from '../durable/required-bindings'
 
-/**
- * Stage throttling from `methodSettings`: the method's own entry, else the stage's `*\u002F*`,
- * each method with its own bucket as on AWS. Methods without a configured limit touch no object
- * and return at once, without a promise.
- */
-export function checkStageThrottle(inv: Invocation): Promise<void> | undefined {
-  const bucket = stageBucketOf(inv.stage, inv.method!)
-  if (!bucket || !inv.env.THROTTLE) return
-  return takeStageToken(inv, inv.env.THROTTLE, bucket)
+/** A stage method's `methodSettings` limit and the `ThrottleBucket` object that holds it. */
+interface StageBucket {
+  /** `{apiId}/{stage}//path/METHOD`: each method its own bucket, as on AWS. */
+  object: string
+  limit: Throttle
 }
 
-async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { name, limit }: StageBucket): Promise<void> {
-  const result = await guardDurableCall(inv, () => objectNamed(ns, `${inv.api.id}/${inv.stage.name}/${name}`).take(limit, Date.now()))
+/**
+ * Throttling ahead of the API key: AWS's account default (per isolate), then the stage method's
+ * `methodSettings` limit (its own entry, else the stage's `*\u002F*`). Limits are resolved per stage
+ * and method once, here; a method without one touches no object and returns at once, without a promise.
+ * @example
+ * const throttle = createThrottle(table)
+ * await throttle(inv) // throws GatewayError('THROTTLED') past a limit
+ */
+export function createThrottle(table: RouteTable) {
+  const byStage = new Map<Stage, Map<Method, StageBucket>>()
+  for (const api of table.apis) {
+    for (const stage of Object.values(api.stages)) {
+      const methods = new Map<Method, StageBucket>()
+      for (const resource of api.resources) {
+        for (const method of Object.values(resource.methods)) {
+          const limit = stageLimitOf(stage, method)
+          if (limit) methods.set(method, { object: `${api.id}/${stage.name}/${methodKey(method)}`, limit })
+        }
+      }
+      if (methods.size > 0) byStage.set(stage, methods)
+    }
+  }
+  const checkAccount = createAccountThrottle()
+
+  return function throttle(inv: Invocation): Promise<void> | undefined {
+    checkAccount(inv.env.GATEWAY_ACCOUNT_THROTTLE, inv.startedAt)
+    const bucket = byStage.get(inv.stage)?.get(inv.method!)
+    if (!bucket) return
+    // A configured limit that cannot be enforced refuses the request (required-bindings.ts).
+    if (!inv.env.THROTTLE) throw missingBindingError('THROTTLE')
+    return takeStageToken(inv, inv.env.THROTTLE, bucket)
+  }
+}
+
+async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { object, limit }: StageBucket): Promise<void> {
+  const result = await guardDurableCall(inv, () => objectNamed(ns, object).take(limit, Date.now()))
   if (result && !result.ok) {
     const headers = inv.stage.rateLimitHeaders ? { 'retry-after': String(Math.max(1, result.retryAfter)) } : undefined
     throw new GatewayError('THROTTLED', { headers })
   }
 }
 
-interface StageBucket {
-  /** `/path/METHOD`, as methodSettings names it. */
-  name: string
-  limit: Throttle
-}
-
-/** Each method's stage limit, resolved on first use per stage rather than per request. */
-const stageBuckets = new WeakMap<Method, Map<Stage, StageBucket | null>>()
-
-function stageBucketOf(stage: Stage, method: Method): StageBucket | null {
-  let byStage = stageBuckets.get(method)
-  if (!byStage) stageBuckets.set(method, (byStage = new Map()))
-  let bucket = byStage.get(stage)
-  if (bucket === undefined) {
-    const name = `${method.resourcePath}/${method.httpMethod}`
-    const limit = stage.throttle[name] ?? stage.throttle['*/*']
-    bucket = limit ? { name, limit } : null
-    byStage.set(stage, bucket)
-  }
-  return bucket
-}
-
-// AWS's account-level default, kept per isolate: a single global object would cap the whole
-// gateway at one object's throughput, so this is a per-location safety net, not an exact limit.
-let isolateLimit: { setting: unknown; limit: Throttle | null } | undefined
-let isolateBucket: Bucket | undefined
-
 /**
- * The gateway-wide default (AWS's 10,000 rps, burst 5,000) as a per-isolate token bucket.
- * `GATEWAY_ACCOUNT_THROTTLE="rate,burst"` changes it, `off` removes it — as an AWS account
- * raises its limit by a quota request.
+ * The gateway-wide default (AWS's 10,000 rps, burst 5,000) as a token bucket per isolate: one
+ * global object would cap the whole gateway at one object's throughput, so this is a per-location
+ * safety net, not an exact limit. `GATEWAY_ACCOUNT_THROTTLE="rate,burst"` changes it, `off` removes
+ * it, as an AWS account raises its limit by a quota request; the setting is an environment
+ * variable, so it is read from the first request's environment (and again if it changes).
  */
-export function checkAccountThrottle(setting: unknown, now = Date.now()) {
-  if (isolateLimit === undefined || isolateLimit.setting !== setting) {
-    isolateLimit = { setting, limit: parseAccountThrottle(setting) }
-    isolateBucket = isolateLimit.limit ? fullBucket(isolateLimit.limit, now) : undefined
+function createAccountThrottle() {
+  let setting: unknown = Symbol('unread')
+  let limit: Throttle | null = null
+  let bucket: Bucket | undefined
+  return function checkAccount(current: unknown, now: number) {
+    if (current !== setting) {
+      setting = current
+      limit = parseAccountThrottle(current)
+      bucket = limit ? fullBucket(limit, now) : undefined
+    }
+    if (bucket && limit && !takeToken(bucket, limit, now)) throw new GatewayError('THROTTLED')
   }
-  const limit = isolateLimit.limit
-  if (isolateBucket && limit && !takeToken(isolateBucket, limit, now)) throw new GatewayError('THROTTLED')
 }
 
 function parseAccountThrottle(setting: unknown): Throttle | null {

@@ -31,16 +31,25 @@ export function takeToken(bucket: Bucket, limit: Throttle, now: number): boolean
 }
 
 /**
+ * Seconds until every bucket holds a token (0: all have one now), after bringing each up to `now`.
+ * @example secondsUntilAll([[bucket, { rateLimit: 10, burstLimit: 5 }]], Date.now()) // 0
+ */
+export function secondsUntilAll(buckets: [Bucket, Throttle][], now: number): number {
+  let wait = 0
+  for (const [bucket, limit] of buckets) {
+    refill(bucket, limit, now)
+    wait = Math.max(wait, secondsUntilToken(bucket, limit))
+  }
+  return wait
+}
+
+/**
  * Takes one token from every bucket, or from none: a request passes only if all its limits
  * (plan, plan method, stage, stage method) have room, so a refused request costs nothing.
  * @example takeAll([[bucket, { rateLimit: 10, burstLimit: 5 }]], Date.now())
  */
 export function takeAll(buckets: [Bucket, Throttle][], now: number): { ok: true } | { ok: false; retryAfter: number } {
-  let retryAfter = 0
-  for (const [bucket, limit] of buckets) {
-    refill(bucket, limit, now)
-    if (bucket.tokens < 1) retryAfter = Math.max(retryAfter, secondsUntilToken(bucket, limit))
-  }
+  const retryAfter = secondsUntilAll(buckets, now)
   if (retryAfter > 0) return { ok: false, retryAfter }
   for (const [bucket] of buckets) bucket.tokens -= 1
   return { ok: true }

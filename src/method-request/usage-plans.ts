@@ -1,70 +1,45 @@
-import type { DefinedApiKey, Method, RouteTable, Stage } from '../definitions/table'
+import type { Api, DefinedApiKey, Method, RouteTable, Stage, UsagePlan } from '../definitions/table'
 import type { Env } from '../env'
 import type { KeyRecord, PlanLimits } from '../durable/api-key-object'
+import { methodKey } from '../definitions/usage-plans'
 
 /**
- * The route table's usage plans and keys, arranged once per isolate for the request path:
- * the plans covering each method, and the defined keys by value.
+ * The route table's usage plans and keys, compiled once for the request path: for each stage
+ * method, the plans covering it as JSON text; for each defined key, its record as JSON text. A
+ * request's terms for the key's object are then two texts joined, never an object serialized.
+ * @example
+ * const plans = createPlanIndex(table)
+ * await keyObject(env, value).admitTerms(Date.now(), plans.termsFor(inv.stage, inv.method, value, env))
  */
 export function createPlanIndex(table: RouteTable) {
-  const byStage = new Map<string, RouteTable['usagePlans']>()
-  for (const plan of table.usagePlans) {
-    for (const s of plan.apiStages) {
-      const key = `${s.apiId}\u0000${s.stage}`
-      byStage.set(key, [...(byStage.get(key) ?? []), plan])
+  const plansText = new Map<Stage, Map<Method, string>>()
+  for (const api of table.apis) {
+    for (const stage of Object.values(api.stages)) {
+      const covering = table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === api.id && s.stage === stage.name).map((s) => [plan, s] as const))
+      const methods = new Map<Method, string>()
+      for (const resource of api.resources) {
+        for (const method of Object.values(resource.methods)) {
+          if (method.apiKeyRequired) methods.set(method, JSON.stringify(covering.map(([plan, s]) => planLimits(api, stage, method, plan, s))))
+        }
+      }
+      plansText.set(stage, methods)
     }
   }
-  const perMethod = new WeakMap<Method, Map<string, PlanLimits[]>>()
-  let keysByValue: Map<string, DefinedApiKey> | undefined
-  const terms = new WeakMap<Method, Map<string, string>>()
+  const literalSeeds = new Map<string, string>()
+  const envSeeds: [variable: string, seed: string][] = []
+  for (const key of table.apiKeys) {
+    const seed = JSON.stringify(recordOf(key))
+    if (key.value !== undefined) literalSeeds.set(key.value, seed)
+    else envSeeds.push([key.valueFrom!, seed])
+  }
 
   return {
-    /** The plans that cover this method of this stage, with any per-method throttle. */
-    plansFor(apiId: string, stage: Stage, method: Method): PlanLimits[] {
-      let byStageName = perMethod.get(method)
-      if (!byStageName) perMethod.set(method, (byStageName = new Map()))
-      let limits = byStageName.get(stage.name)
-      if (!limits) {
-        const methodKey = `${method.resourcePath}/${method.httpMethod}`
-        limits = (byStage.get(`${apiId}\u0000${stage.name}`) ?? []).map((plan) => {
-          const apiStage = plan.apiStages.find((s) => s.apiId === apiId && s.stage === stage.name)
-          const methodThrottle = apiStage?.throttle[methodKey] ?? apiStage?.throttle[`${method.resourcePath}/*`]
-          return {
-            name: plan.name,
-            ...(plan.throttle ? { throttle: plan.throttle } : {}),
-            ...(methodThrottle ? { methodThrottle } : {}),
-            ...(plan.quota ? { quota: plan.quota } : {}),
-          }
-        })
-        byStageName.set(stage.name, limits)
-      }
-      return limits
-    },
-
-    /** The plans of this method and the key's definition as one JSON text, kept per stage and key. */
-    termsFor(apiId: string, stage: Stage, method: Method, value: string, env: Env): string {
-      let byKey = terms.get(method)
-      if (!byKey) terms.set(method, (byKey = new Map()))
-      const cacheKey = `${stage.name}\u0000${value}`
-      let text = byKey.get(cacheKey)
-      if (text === undefined) {
-        if (byKey.size >= 10_000) byKey.clear()
-        text = JSON.stringify({ plans: this.plansFor(apiId, stage, method), seed: this.definedKey(value, env) })
-        byKey.set(cacheKey, text)
-      }
-      return text
-    },
-
-    /** The defined key with this value; `valueFrom` keys are read from the environment once. */
-    definedKey(value: string, env: Env): KeyRecord | undefined {
-      keysByValue ??= new Map(
-        table.apiKeys.flatMap((k) => {
-          const v = valueOf(k, env)
-          return v ? [[v, k] as const] : []
-        }),
-      )
-      const k = keysByValue.get(value)
-      return k && { id: k.id, name: k.name, enabled: k.enabled, usagePlans: k.usagePlans }
+    /** What the key's object decides a request of this stage method by (`AdmitTerms` as JSON text). */
+    termsFor(stage: Stage, method: Method, value: string, env: Env): string {
+      const plans = plansText.get(stage)?.get(method) ?? '[]'
+      // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
+      const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
+      return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`
     },
 
     /** Every defined key with its value, for the admin API. */
@@ -78,6 +53,19 @@ export function createPlanIndex(table: RouteTable) {
 }
 
 export type PlanIndex = ReturnType<typeof createPlanIndex>
+
+/** One plan as it applies to one stage method: its own throttle and quota, and the method's throttle in the plan. */
+function planLimits(api: Api, stage: Stage, method: Method, plan: UsagePlan, apiStage: UsagePlan['apiStages'][number]): PlanLimits {
+  const limit = apiStage.throttle[methodKey(method)] ?? apiStage.throttle[`${method.resourcePath}/*`]
+  return {
+    name: plan.name,
+    ...(plan.throttle ? { throttle: plan.throttle } : {}),
+    ...(limit ? { methodThrottle: { bucket: `${api.id}/${stage.name}${methodKey(method)}`, limit } } : {}),
+    ...(plan.quota ? { quota: plan.quota } : {}),
+  }
+}
+
+const recordOf = (k: DefinedApiKey): KeyRecord => ({ id: k.id, name: k.name, enabled: k.enabled, usagePlans: k.usagePlans })
 
 /** A defined key's value: literal, or the environment variable `valueFrom` names (undefined when unset). */
 function valueOf(key: DefinedApiKey, env: Env): string | undefined {

@@ -1,51 +1,124 @@
-import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { env, runInDurableObject } from 'cloudflare:test'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../src/env'
-import type { AdmitResult, PlanLimits } from '../../src/durable/api-key-object'
+import type { AdmitResult, AdmitTerms, PlanLimits } from '../../src/durable/api-key-object'
 
 const ns = (env as Env).API_KEYS!
 const object = (name: string) => ns.get(ns.idFromName(name))
 const seed = { id: 'k1', name: 'k', enabled: true, usagePlans: ['p'] }
+// The object decides at the time it is given, so every bound below is exact.
+const t0 = Date.UTC(2026, 10, 26, 12)
+
+/** What production sends: the terms as JSON text, the clock as a number. */
+const admit = async (key: ReturnType<typeof object>, now: number, terms: AdmitTerms) =>
+  (await key.admitTerms(now, JSON.stringify(terms))) as unknown as AdmitResult
+const statuses = (results: AdmitResult[]) => results.map((r) => (r.ok ? 'ok' : r.reason))
+
+afterEach(() => vi.restoreAllMocks())
 
 describe('ApiKeyObject', () => {
-  it('never over-admits 200 concurrent requests, and admits at least the burst', async () => {
-    const burst = 20
-    const rate = 10
-    const plans: PlanLimits[] = [{ name: 'p', throttle: { rateLimit: rate, burstLimit: burst } }]
+  it('admits exactly the burst of 200 concurrent requests, then the rate as time passes', async () => {
+    const plans: PlanLimits[] = [{ name: 'p', throttle: { rateLimit: 10, burstLimit: 20 } }]
     const key = object('concurrency')
-    const started = Date.now()
-    const results = (await Promise.all(
-      Array.from({ length: 200 }, () => key.admit({ now: Date.now(), plans, seed })),
-    )) as unknown as AdmitResult[]
-    const elapsed = (Date.now() - started) / 1000
-    const admitted = results.filter((r) => r.ok).length
-    expect(admitted).toBeGreaterThanOrEqual(burst)
-    expect(admitted).toBeLessThanOrEqual(Math.floor(burst + rate * elapsed) + 1)
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'THROTTLED')).toBe(true)
+    const burst = await Promise.all(Array.from({ length: 200 }, () => admit(key, t0, { plans, seed })))
+    expect(burst.filter((r) => r.ok)).toHaveLength(20)
+    expect(burst.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'THROTTLED')).toBe(true)
+    // One second later: ten tokens, no more.
+    const later = await Promise.all(Array.from({ length: 50 }, () => admit(key, t0 + 1000, { plans, seed })))
+    expect(later.filter((r) => r.ok)).toHaveLength(10)
+  })
+
+  it('gives each method of a plan its own bucket, at its own limit', async () => {
+    const plan = (bucket: string, rateLimit: number, burstLimit: number): PlanLimits[] => [
+      { name: 'p', methodThrottle: { bucket, limit: { rateLimit, burstLimit } } },
+    ]
+    const slow = plan('api/live/a/GET', 1, 1)
+    const fast = plan('api/live/b/GET', 100, 100)
+    const key = object('per-method')
+    expect(statuses([await admit(key, t0, { plans: slow, seed }), await admit(key, t0, { plans: slow, seed })])).toEqual(['ok', 'THROTTLED'])
+    // /a is empty; /b still has its whole burst of 100.
+    const b = await Promise.all(Array.from({ length: 120 }, () => admit(key, t0, { plans: fast, seed })))
+    expect(b.filter((r) => r.ok)).toHaveLength(100)
+    // /a refills at its own 1/s.
+    expect((await admit(key, t0 + 1000, { plans: slow, seed })).ok).toBe(true)
+  })
+
+  it('holds the plan throttle across all its methods while each method keeps its own', async () => {
+    const throttle = { rateLimit: 1, burstLimit: 3 }
+    const method = (bucket: string): PlanLimits[] => [{ name: 'p', throttle, methodThrottle: { bucket, limit: { rateLimit: 1, burstLimit: 2 } } }]
+    const key = object('plan-and-method')
+    const results = []
+    for (const bucket of ['api/live/a/GET', 'api/live/a/GET', 'api/live/a/GET', 'api/live/b/GET', 'api/live/b/GET']) {
+      results.push(await admit(key, t0, { plans: method(bucket), seed }))
+    }
+    // /a: two (its own burst); /b: one more, then the plan's burst of 3 is spent.
+    expect(statuses(results)).toEqual(['ok', 'ok', 'THROTTLED', 'ok', 'THROTTLED'])
   })
 
   it('counts the quota exactly under concurrency', async () => {
-    const plans: PlanLimits[] = [{ name: 'p', quota: { limit: 50, period: 'DAY', offset: 0 } }]
+    const quota = { limit: 50, period: 'DAY' as const, offset: 0 }
     const key = object('quota-concurrency')
-    const results = (await Promise.all(Array.from({ length: 120 }, () => key.admit({ now: Date.now(), plans, seed })))) as unknown as AdmitResult[]
-    expect(results.filter((r) => r.ok).length).toBe(50)
-    const usage = await key.usage('p', plans[0].quota!, Date.now())
-    expect(usage).toMatchObject({ used: 50, remaining: 0, limit: 50 })
+    const results = await Promise.all(Array.from({ length: 120 }, () => admit(key, t0, { plans: [{ name: 'p', quota }], seed })))
+    expect(results.filter((r) => r.ok)).toHaveLength(50)
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'QUOTA_EXCEEDED')).toBe(true)
+    expect(await key.usage('p', quota, t0)).toMatchObject({ used: 50, remaining: 0, limit: 50 })
+    // The next UTC day starts from zero.
+    expect(await key.usage('p', quota, t0 + 86_400_000)).toMatchObject({ used: 0, remaining: 50 })
   })
+
+  it('counts a throttled request against no quota, and a request over quota takes no token', async () => {
+    const plans: PlanLimits[] = [{ name: 'p', throttle: { rateLimit: 1, burstLimit: 2 }, quota: { limit: 1, period: 'DAY', offset: 0 } }]
+    const key = object('refusals-cost-nothing')
+    const first = await admit(key, t0, { plans, seed })
+    expect(first).toMatchObject({ ok: true, limit: 1, remaining: 0, resetSeconds: 12 * 3600 })
+    const overQuota = await admit(key, t0, { plans, seed })
+    expect(overQuota).toMatchObject({ ok: false, reason: 'QUOTA_EXCEEDED', retryAfter: 12 * 3600, remaining: 0 })
+    // Had the refused request taken a token, the bucket (burst 2) would be empty now.
+    const throttled = await admit(key, t0, { plans: [{ name: 'p', throttle: plans[0].throttle }], seed })
+    expect(throttled.ok).toBe(true)
+    expect(await admit(key, t0, { plans: [{ name: 'p', throttle: plans[0].throttle }], seed })).toMatchObject({ ok: false, reason: 'THROTTLED', retryAfter: 1 })
+    expect(await key.usage('p', plans[0].quota!, t0)).toMatchObject({ used: 1 })
+  })
+
+  it('writes quota counts to storage within a second or so', async () => {
+    const quota = { limit: 10, period: 'DAY' as const, offset: 0 }
+    const key = object('quota-flush')
+    for (let i = 0; i < 3; i++) expect((await admit(key, Date.now(), { plans: [{ name: 'p', quota }], seed })).ok).toBe(true)
+    const stored = () => runInDurableObject(key, (_, state) => state.storage.get<{ used: number }>('quota:p'))
+    const deadline = Date.now() + 10_000
+    while (!(await stored()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect(await stored()).toMatchObject({ used: 3 })
+  }, 15_000)
+
+  it('logs a quota write that fails and goes on deciding by the count in memory', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    // SQLite refuses a storage key this long (SQLITE_TOOBIG): a real write failure.
+    const name = 'p'.repeat(3_000_000)
+    const plans: PlanLimits[] = [{ name, quota: { limit: 3, period: 'DAY', offset: 0 } }]
+    const key = object('quota-flush-fails')
+    const now = Date.now()
+    const terms = { plans, seed: { ...seed, usagePlans: [name] } }
+    expect((await admit(key, now, terms)).ok).toBe(true)
+    const deadline = Date.now() + 10_000
+    while (!errors.mock.calls.some(([m]) => String(m).includes('were not written')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect(errors.mock.calls.find(([m]) => String(m).includes('were not written'))?.[0]).toMatch(/^ApiKeyObject: quota counts of usage plan\(s\) p{64}… were not written; retrying/)
+    expect(statuses([await admit(key, now, terms), await admit(key, now, terms), await admit(key, now, terms)])).toEqual(['ok', 'ok', 'QUOTA_EXCEEDED'])
+  }, 15_000)
 
   it('refuses a revoked key on the very next request', async () => {
     const plans: PlanLimits[] = [{ name: 'p' }]
     const key = object('revoked')
-    expect(((await key.admit({ now: Date.now(), plans, seed })) as AdmitResult).ok).toBe(true)
+    expect((await admit(key, t0, { plans, seed })).ok).toBe(true)
     await key.putRecord({ ...seed, enabled: false })
-    expect(await key.admit({ now: Date.now(), plans, seed })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
+    expect(await admit(key, t0, { plans, seed })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
     await key.clearRecord()
-    expect(((await key.admit({ now: Date.now(), plans, seed })) as AdmitResult).ok).toBe(true)
+    expect((await admit(key, t0, { plans, seed })).ok).toBe(true)
     await key.putRecord(null)
-    expect(await key.admit({ now: Date.now(), plans, seed })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
+    expect(await admit(key, t0, { plans, seed })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
   })
 
-  it('knows no key it was never told about', async () => {
-    expect(await object('stranger').admit({ now: Date.now(), plans: [{ name: 'p' }] })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
+  it('knows no key it was never told about, and no key on none of the plans offered', async () => {
+    expect(await admit(object('stranger'), t0, { plans: [{ name: 'p' }] })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
+    expect(await admit(object('elsewhere'), t0, { plans: [{ name: 'other' }], seed })).toEqual({ ok: false, reason: 'INVALID_API_KEY' })
   })
 })

@@ -25,6 +25,12 @@ x-gateway:
     - name: daily3
       apiStages: [{ stage: live }]
       quota: { limit: 3, period: DAY }
+    - name: per-method
+      apiStages:
+        - stage: live
+          throttle:
+            /slow/GET: { rateLimit: 0.001, burstLimit: 2 }
+            /fast/GET: { rateLimit: 100, burstLimit: 40 }
   apiKeys:
     - { name: partner, valueFrom: PARTNER_KEY, usagePlans: [daily3] }
 paths:
@@ -36,6 +42,14 @@ paths:
         httpMethod: GET
         uri: http://127.0.0.1:${port}/{proxy}
         requestParameters: { integration.request.path.proxy: method.request.path.proxy }
+  /slow:
+    get:
+      security: [{ api_key: [] }]
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${port}/slow' }
+  /fast:
+    get:
+      security: [{ api_key: [] }]
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${port}/fast' }
 `
 
 beforeAll(async () => {
@@ -68,6 +82,19 @@ describe('usage plans over gateway serve', () => {
     // Burst 20, refill 5/s: no over-admission, and at most 5% under the burst.
     expect(admitted).toBeLessThanOrEqual(Math.floor(20 + 5 * elapsed))
     expect(admitted).toBeGreaterThanOrEqual(19)
+  })
+
+  it("gives each method of a plan's apiStages throttle its own bucket at its own limit", async () => {
+    const { json: key } = await admin('POST', '/apikeys', { name: 'two-methods', usagePlans: ['per-method'] })
+    const get = (path: string) => rawRequest(gateway.url, { path, headers: { 'x-api-key': key.value } }).then((r) => r.status)
+    // /slow/GET: burst 2, the next token ~17 minutes away.
+    const slow = await Promise.all(Array.from({ length: 6 }, () => get('/live/slow')))
+    expect(slow.filter((s) => s === 200)).toHaveLength(2)
+    expect(slow.filter((s) => s === 429)).toHaveLength(4)
+    // /fast/GET still has its own burst of 40 (one shared bucket would be empty by now).
+    const fast = await Promise.all(Array.from({ length: 30 }, () => get('/live/fast')))
+    expect(fast.every((s) => s === 200)).toBe(true)
+    expect(await get('/live/slow')).toBe(429)
   })
 
   it('refuses a key revoked through the admin API on the next request', async () => {

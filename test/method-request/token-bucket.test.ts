@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fullBucket, refill, takeAll } from '../../src/method-request/token-bucket'
+import { fullBucket, refill, secondsUntilAll, takeAll } from '../../src/method-request/token-bucket'
 import { periodEnd, periodStart } from '../../src/method-request/quota-period'
 
 const limit = { rateLimit: 10, burstLimit: 5 }
@@ -28,6 +28,20 @@ describe('token bucket', () => {
     expect(takeAll(both, 0).ok).toBe(true)
     expect(takeAll(both, 0).ok).toBe(false)
     expect(roomy.tokens).toBe(99)
+  })
+
+  it('says how long until every bucket has a token, taking none', () => {
+    const empty = fullBucket({ rateLimit: 2, burstLimit: 1 }, 0)
+    const full = fullBucket(limit, 0)
+    takeAll([[empty, { rateLimit: 2, burstLimit: 1 }]], 0)
+    const both: Parameters<typeof secondsUntilAll>[0] = [
+      [full, limit],
+      [empty, { rateLimit: 2, burstLimit: 1 }],
+    ]
+    expect(secondsUntilAll(both, 0)).toBe(0.5)
+    expect(secondsUntilAll(both, 250)).toBe(0.25)
+    expect(full.tokens).toBe(5)
+    expect(secondsUntilAll(both, 500)).toBe(0)
   })
 
   it('refuses everything at a rate and burst of 0', () => {
