@@ -2,6 +2,9 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
 
 const table = new URL('./.gateway/table.js', import.meta.url).pathname
+// The conformance suites' opt-out (test/e2e/conformance/corpus.ts), handed to both projects:
+// tests inside workerd cannot read the environment.
+const provide = { skipConformance: process.env.GATEWAY_SKIP_CONFORMANCE === '1' }
 
 // Two projects: unit/integration tests inside workerd (real Durable Objects and KV),
 // and end-to-end tests in Node that drive `gateway serve` over real sockets.
@@ -14,6 +17,7 @@ export default defineConfig({
         resolve: { alias: { '@gateway/table': table } },
         test: {
           name: 'workers',
+          provide,
           // itty-durable's entry is CommonJS requiring ES modules; pre-bundle it as the build does.
           deps: { optimizer: { ssr: { enabled: true, include: ['itty-durable'] } } },
           include: ['test/**/*.test.ts'],
@@ -23,6 +27,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
+          provide,
           environment: 'node',
           include: ['test/e2e/**/*.test.ts', 'test/node/**/*.test.ts'],
           testTimeout: 60_000,

@@ -6,6 +6,8 @@ import { serveWithBackend, type Fixture } from './helpers/fixture'
 // x-amazon-apigateway-minimum-compression-size: what AWS compresses, end to end through `gateway serve`.
 const minimum = 1000
 const big = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) })
+/** What /mapped's response template renders. */
+const mapped = Array.from({ length: 100 }, (_, i) => `{"n": ${i + 1}, "text": "a mapped line"}`).join('')
 
 const proxy = (path: string, port: number) => `
   ${path}:
@@ -86,10 +88,9 @@ describe('payload compression', () => {
     const res = await get('/mapped', 'gzip, deflate, br')
     expect(res.status).toBe(200)
     expect(res.headers['content-encoding']).toBe('gzip')
-    const text = gunzipSync(res.body).toString('utf8')
-    expect(text).toMatch(/^\{"n": 1, "text": "a mapped line"\}/)
-    expect(text.length).toBeGreaterThanOrEqual(minimum)
-    expect(res.body.length).toBeLessThan(text.length)
+    expect(mapped.length).toBeGreaterThanOrEqual(minimum)
+    expect(gunzipSync(res.body).toString('utf8')).toBe(mapped)
+    expect(res.body.length).toBeLessThan(mapped.length)
     expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
   })
 
@@ -118,7 +119,7 @@ describe('payload compression', () => {
     const res = await get(path, acceptEncoding)
     expect(res.status).toBe(200)
     expect(res.headers['content-encoding']).toBeUndefined()
-    expect(() => JSON.parse(path === '/small' ? res.text : `[${res.text.replaceAll('}{', '},{')}]`)).not.toThrow()
+    expect(res.text).toBe(path === '/small' ? '{"small": true}' : mapped)
   })
 
   it('passes an already encoded integration response through without encoding it again', async () => {

@@ -52,8 +52,6 @@ export interface MatchContext {
 }
 
 const backendFields = new Set(['method', 'path', 'query', 'queryAbsent', 'headers', 'headersExact', 'headersAbsent', 'body', 'bodyMatch'])
-// The recorded backends sat behind front ends that consume these, so no recording can show them.
-const hopByHop = new Set(['connection', 'keep-alive'])
 
 /**
  * Every way the response (and the backend's view of the request) differs from `expected`;
@@ -115,7 +113,7 @@ function matchBackend(want: BackendExpectation, got: ReceivedRequest | undefined
   if (want.headersExact) {
     matchHeaderSubset(`${where} header`, want.headersExact, headers, ctx, out)
     const allowed = new Set(Object.keys(want.headersExact).map((n) => n.toLowerCase()))
-    const extra = [...new Set(headers.map(([n]) => n))].filter((n) => !allowed.has(n.toLowerCase()) && !hopByHop.has(n.toLowerCase()))
+    const extra = [...new Set(headers.map(([n]) => n))].filter((n) => !allowed.has(n.toLowerCase()))
     for (const name of extra) out.push(`${where} header ${name}: not expected (headersExact), got ${show(header(got, name))}`)
   }
   for (const name of want.headersAbsent ?? []) {
