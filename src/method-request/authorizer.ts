@@ -7,7 +7,8 @@ import { cognitoResult, lambdaResult } from './authorizer-result'
 import { readIdentity } from './identity-sources'
 import { invokeAuthorizer, authorizerInput } from './lambda-authorizer'
 import { verifyCognitoToken } from './cognito-authorizer'
-import { evaluatePolicy, methodArn } from './policy'
+import { evaluatePolicy } from './policy'
+import { methodArn } from './method-arn'
 
 const lambdaOutputs = new AuthorizerCache<LambdaOutput>()
 const validation = new Map<string, RegExp>()
