@@ -156,3 +156,24 @@ describe("a REQUEST authorizer keyed by context.path", () => {
     expect(callsOf('by-path').length).toBe(before + 2)
   })
 })
+
+describe('an authorizer without authorizerCredentials', () => {
+  it("is invoked with the gateway's own credentials: a refused request assumes no role", async () => {
+    const res = await get('/dev/as-role', { Authorization: 'Bearer mallory' })
+    expect(res.status).toBe(401)
+    expect(callsOf('who').at(-1)!.accessKeyId).toBe(own.accessKeyId)
+    // No test before this one assumes the integration's role, and this request must not either.
+    expect(assumeRoleCalls()).toBe(0)
+    expect(callsOf('proxied')).toHaveLength(0)
+  })
+
+  it("leaves the integration's role to the integration, assumed once authorization has passed", async () => {
+    const sts = assumeRoleCalls()
+    const res = await get('/dev/as-role', { Authorization: 'Bearer ann' })
+    expect(res.status).toBe(200)
+    expect(res.text).toBe('integration reached')
+    expect(callsOf('who').at(-1)!.accessKeyId).toBe(own.accessKeyId)
+    expect(callsOf('proxied').at(-1)!.accessKeyId).toBe(assumed.accessKeyId)
+    expect(assumeRoleCalls()).toBe(sts + 1)
+  })
+})

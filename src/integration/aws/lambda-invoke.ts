@@ -51,7 +51,7 @@ export async function callLambda(
   target: { region: string; functionArn?: string },
   payload: Uint8Array,
   headers: Headers,
-  options: { role?: string; timeoutMs: number },
+  options: { role: string | undefined; timeoutMs: number },
 ): Promise<LambdaResult | { refused: Response; reason: string }> {
   const credentials = await credentialsFor(inv, target.region, options.role)
   const url = `${endpointFor(inv.api, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
