@@ -1,12 +1,7 @@
 import type { Invocation } from '../../invocation'
 import { GatewayError } from '../../gateway-responses/error'
 import { assumeRole } from './assume-role'
-
-export interface AwsCredentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken?: string
-}
+import type { AwsCredentials } from './sign'
 
 /**
  * The credentials a call to AWS signs with: the gateway's own (`AWS_ACCESS_KEY_ID`,
