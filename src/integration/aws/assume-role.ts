@@ -46,7 +46,7 @@ async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, en
   const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })
   const fail = (why: string) => {
     console.error(`${inv.api.id}: cannot assume ${roleArn} through STS at ${endpoint}: ${why}`)
-    return new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    return new GatewayError('API_CONFIGURATION_ERROR')
   }
   let answer: WholeResponse
   try {

@@ -23,7 +23,7 @@ export async function credentialsFor(inv: Invocation, region: string, role: stri
       `${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: the AWS integration has no credentials; ` +
         'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)',
     )
-    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    throw new GatewayError('API_CONFIGURATION_ERROR')
   }
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN)
   const own: AwsCredentials = sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey }
