@@ -1,7 +1,5 @@
 import { splitRequestUrl, type Invocation } from './invocation'
-
-/** The account id `$context.accountId` and execute-api ARNs show (the gateway has no AWS account of its own). */
-export const accountId = '000000000000'
+import { accountId } from './method-request/method-arn'
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number) => String(n).padStart(2, '0')

@@ -2,7 +2,8 @@ import type { Invocation } from '../invocation'
 import type { MethodCache } from './settings'
 import { isAdmin } from '../admin/auth'
 import { GatewayError } from '../gateway-responses/error'
-import { evaluatePolicy, methodArn } from '../method-request/policy'
+import { evaluatePolicy } from '../method-request/policy'
+import { methodArn } from '../method-request/method-arn'
 
 /** What the cache does with a request: use it, or refresh the entry from the integration. */
 export type CacheIntent = { refresh: boolean; warning?: string }

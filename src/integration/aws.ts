@@ -36,7 +36,7 @@ export async function aws(inv: Invocation): Promise<Response> {
     contextOf(inv).awsEndpointRequestId = lambda.headers.get('x-amzn-requestid')
   } else {
     const request = serviceRequest(inv, target, req)
-    const { response: upstream, bytes } = await signedFetch(request, await credentialsFor(inv, target.region), integration.timeoutInMillis)
+    const { response: upstream, bytes } = await signedFetch(request, await credentialsFor(inv, target.region, integration.credentialsRole), integration.timeoutInMillis)
     result = {
       selectionValue: String(upstream.status),
       body: utf8.decode(bytes),

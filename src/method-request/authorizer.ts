@@ -1,3 +1,4 @@
+import type { Authorizer, RouteTable } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import type { LambdaOutput } from './authorizer-result'
 import { GatewayError } from '../gateway-responses/error'
@@ -7,48 +8,57 @@ import { cognitoResult, lambdaResult } from './authorizer-result'
 import { readIdentity } from './identity-sources'
 import { invokeAuthorizer, authorizerInput } from './lambda-authorizer'
 import { verifyCognitoToken } from './cognito-authorizer'
-import { evaluatePolicy, methodArn } from './policy'
-
-const lambdaOutputs = new AuthorizerCache<LambdaOutput>()
-const validation = new Map<string, RegExp>()
+import { evaluatePolicy } from './policy'
+import { methodArn } from './method-arn'
 
 /**
- * Authorization (../shared/spec §0 step 3, §5): runs the method's authorizer and leaves its
- * result on the invocation for `$context.authorizer`, the proxy event, the API key step
- * (usageIdentifierKey) and the stage cache. Lambda results are cached per stage, authorizer
- * and identity values for `authorizerResultTtlInSeconds`, and the cached policy is evaluated
- * again against each request's method ARN, as AWS does.
- * @example if (inv.method!.authorizer) await authorize(inv)
+ * Authorization (../shared/spec §0 step 3, §5), compiled once from the route table: each
+ * `identityValidationExpression` becomes a RegExp here, and the Lambda result cache lives as
+ * long as the table. The returned step runs the method's authorizer and leaves its result on the
+ * invocation for `$context.authorizer`, the proxy event, the API key step (usageIdentifierKey)
+ * and the stage cache. Lambda results are cached per stage, authorizer and identity values for
+ * `authorizerResultTtlInSeconds`, and the cached policy is evaluated again against each request's
+ * method ARN, as AWS does.
+ * @example
+ * const authorize = createAuthorizer(table)
+ * if (inv.method!.authorizer) await authorize(inv)
  */
-export async function authorize(inv: Invocation): Promise<void> {
-  const { name, scopes } = inv.method!.authorizer!
-  const authorizer = inv.api.authorizers![name]
-  const identity = readIdentity(inv, authorizer.identitySources)
-  // A TOKEN or Cognito header must be there; REQUEST sources are only required when they key the cache.
-  if (!identity && (authorizer.type !== 'REQUEST' || authorizer.ttlSeconds > 0)) throw new GatewayError('UNAUTHORIZED')
-
-  if (authorizer.type === 'COGNITO_USER_POOLS') {
-    inv.authorizer = cognitoResult(await verifyCognitoToken(inv, authorizer, identity![0], scopes))
-    return exposeLate(inv)
+export function createAuthorizer(table: RouteTable) {
+  const validation = new Map<Authorizer, RegExp>()
+  for (const api of table.apis) {
+    for (const authorizer of Object.values(api.authorizers ?? {})) {
+      if (authorizer.validationExpression !== undefined) validation.set(authorizer, toJavaRegExp(authorizer.validationExpression))
+    }
   }
-  if (authorizer.validationExpression !== undefined) {
-    let expression = validation.get(authorizer.validationExpression)
-    if (!expression) validation.set(authorizer.validationExpression, (expression = toJavaRegExp(authorizer.validationExpression)))
-    if (!expression.test(identity![0])) throw new GatewayError('UNAUTHORIZED')
-  }
+  const lambdaOutputs = new AuthorizerCache<LambdaOutput>()
 
-  const arn = methodArn(inv)
-  const key = JSON.stringify([inv.api.id, inv.stage.name, name, identity ?? []])
-  const started = Date.now()
-  const { value, cached } = lambdaOutputs.get(key, identity ? authorizer.ttlSeconds : 0, () =>
-    invokeAuthorizer(inv, authorizer, authorizerInput(inv, authorizer, arn, identity ?? [])),
-  )
-  const output = await value
-  const decision = evaluatePolicy(output.policy, 'execute-api:Invoke', arn)
-  if (decision === 'Deny') throw new GatewayError('ACCESS_DENIED', { message: 'User is not authorized to access this resource with an explicit deny' })
-  if (decision === 'ImplicitDeny') throw new GatewayError('ACCESS_DENIED')
-  inv.authorizer = lambdaResult(output, cached ? 0 : Date.now() - started)
-  exposeLate(inv)
+  return async function authorize(inv: Invocation): Promise<void> {
+    const { name, scopes } = inv.method!.authorizer!
+    const authorizer = inv.api.authorizers![name]
+    const identity = readIdentity(inv, authorizer.identitySources)
+    // A TOKEN or Cognito header must be there; REQUEST sources are only required when they key the cache.
+    if (!identity && (authorizer.type !== 'REQUEST' || authorizer.ttlSeconds > 0)) throw new GatewayError('UNAUTHORIZED')
+
+    if (authorizer.type === 'COGNITO_USER_POOLS') {
+      inv.authorizer = cognitoResult(await verifyCognitoToken(inv, authorizer, identity![0], scopes))
+      return exposeLate(inv)
+    }
+    const expression = validation.get(authorizer)
+    if (expression && !expression.test(identity![0])) throw new GatewayError('UNAUTHORIZED')
+
+    const arn = methodArn(inv)
+    const key = JSON.stringify([inv.api.id, inv.stage.name, name, identity ?? []])
+    const started = Date.now()
+    const { value, cached } = lambdaOutputs.get(key, identity ? authorizer.ttlSeconds : 0, () =>
+      invokeAuthorizer(inv, authorizer, authorizerInput(inv, authorizer, arn, identity ?? [])),
+    )
+    const output = await value
+    const decision = evaluatePolicy(output.policy, 'execute-api:Invoke', arn)
+    if (decision === 'Deny') throw new GatewayError('ACCESS_DENIED', { message: 'User is not authorized to access this resource with an explicit deny' })
+    if (decision === 'ImplicitDeny') throw new GatewayError('ACCESS_DENIED')
+    inv.authorizer = lambdaResult(output, cached ? 0 : Date.now() - started)
+    exposeLate(inv)
+  }
 }
 
 /** A REQUEST authorizer may have built `$context` for its input before there was a result to show. */

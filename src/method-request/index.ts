@@ -3,8 +3,8 @@ import type { Invocation } from '../invocation'
 import { createPlanIndex } from './usage-plans'
 import { createThrottle } from './throttle'
 import { checkApiKey } from './api-key'
-import { validateRequest } from './request-validation'
-import { authorize } from './authorizer'
+import { createRequestValidator } from './request-validation'
+import { createAuthorizer } from './authorizer'
 
 /**
  * Method request, in AWS's order (../shared/spec §0, steps 3–5): the authorizer, then
@@ -13,6 +13,8 @@ import { authorize } from './authorizer'
  * @example const methodRequest = createMethodRequest(table); await methodRequest(inv)
  */
 export function createMethodRequest(table: RouteTable) {
+  const authorize = createAuthorizer(table)
+  const validateRequest = createRequestValidator(table)
   const plans = createPlanIndex(table)
   const throttle = createThrottle(table)
   /** Undefined when every check was decided at once (no authorizer, no key, no stage limit, no body model): no promise to await. */

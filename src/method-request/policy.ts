@@ -1,6 +1,3 @@
-import type { Invocation } from '../invocation'
-import { accountId } from '../context'
-
 /** A Lambda authorizer's `policyDocument`, compiled once (and reused from the authorizer cache). */
 export interface Policy {
   statements: { allow: boolean; actions: RegExp[]; resources: RegExp[] }[]
@@ -8,17 +5,6 @@ export interface Policy {
 
 /** What a policy says about one action on one resource, as IAM decides it. */
 export type Decision = 'Allow' | 'Deny' | 'ImplicitDeny'
-
-/** The region execute-api ARNs carry here: the gateway runs everywhere, so no AWS region fits. */
-export const arnRegion = 'local'
-
-/**
- * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}` with the request's actual
- * path values (../shared/spec §5.1): what an authorizer's policy must allow. The root is `…/GET/`.
- * @example methodArn(inv) // 'arn:aws:execute-api:local:000000000000:petstore/dev/GET/pets/7'
- */
-export const methodArn = (inv: Invocation) =>
-  `arn:aws:execute-api:${arnRegion}:${accountId}:${inv.api.id}/${inv.stage.name}/${inv.httpMethod}${inv.resourcePath}`
 
 /**
  * Compiles a policy document: `Statement` an object or a list, `Action` and `Resource` a string

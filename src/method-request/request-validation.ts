@@ -1,5 +1,5 @@
 import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema'
-import type { Api, RequestValidation } from '../definitions/table'
+import type { Api, RequestValidation, RouteTable } from '../definitions/table'
 import { clientHeader, queryOf, type Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
 import { modelUri } from '../definitions/ids'
@@ -8,19 +8,26 @@ import { methodRequestBody } from './payload'
 
 /**
  * Request validation (../shared/spec §0 step 5), for methods whose validator checks something:
- * required parameters first, then the body against the model for its Content-Type.
- * Returns undefined when nothing needs waiting for (no body model applies).
- * @example if (inv.method!.validation) await validateRequest(inv) // after throttling and the API key, as AWS orders them
+ * required parameters first, then the body against the model for its Content-Type. Every API's
+ * models are dereferenced here, once per route table; the returned step only walks them. It
+ * returns undefined when nothing needs waiting for (no body model applies).
+ * @example
+ * const validateRequest = createRequestValidator(table)
+ * if (inv.method!.validation) await validateRequest(inv) // after throttling and the API key, as AWS orders them
  */
-export function validateRequest(inv: Invocation): Promise<void> | undefined {
-  const checks = inv.method!.validation!
-  if (checks.requiredParameters.length > 0) checkParameters(inv, checks.requiredParameters)
-  if (!checks.bodyModels) return undefined
-  // No Content-Type counts as JSON, as for templates; a type without a model falls back to `$default`, else is not checked.
-  const type = mediaTypeOf(inv.headers['content-type'] ?? null)
-  // Own keys only: the Content-Type is the client's (`constructor` must not reach the prototype).
-  const name = Object.hasOwn(checks.bodyModels, type) ? checks.bodyModels[type] : checks.bodyModels.$default
-  return name === undefined ? undefined : checkBody(inv, name)
+export function createRequestValidator(table: RouteTable) {
+  const models = new Map(table.apis.map((api) => [api, prepareModels(api)]))
+
+  return function validateRequest(inv: Invocation): Promise<void> | undefined {
+    const checks = inv.method!.validation!
+    if (checks.requiredParameters.length > 0) checkParameters(inv, checks.requiredParameters)
+    if (!checks.bodyModels) return undefined
+    // No Content-Type counts as JSON, as for templates; a type without a model falls back to `$default`, else is not checked.
+    const type = mediaTypeOf(inv.headers['content-type'] ?? null)
+    // Own keys only: the Content-Type is the client's (`constructor` must not reach the prototype).
+    const name = Object.hasOwn(checks.bodyModels, type) ? checks.bodyModels[type] : checks.bodyModels.$default
+    return name === undefined ? undefined : checkBody(inv, models.get(inv.api)!, name)
+  }
 }
 
 /** Present and not blank, as AWS checks; all missing names in one message. */
@@ -38,8 +45,7 @@ function checkParameters(inv: Invocation, required: RequestValidation['requiredP
   if (missing) throw new GatewayError('BAD_REQUEST_PARAMETERS', { message: `Missing required request parameters: [${missing.join(', ')}]` })
 }
 
-async function checkBody(inv: Invocation, modelName: string): Promise<void> {
-  const { lookup, schemas } = modelsOf(inv.api)
+async function checkBody(inv: Invocation, { lookup, schemas }: PreparedModels, modelName: string): Promise<void> {
   const bytes = await methodRequestBody(inv)
   const text = decoder.decode(bytes)
   let instance: unknown
@@ -58,22 +64,16 @@ interface PreparedModels {
   schemas: Map<string, Schema>
 }
 
-const prepared = new WeakMap<Api, PreparedModels>()
-
-/** An API's models, dereferenced once per isolate on first use: each request only walks them. */
-function modelsOf(api: Api): PreparedModels {
-  let models = prepared.get(api)
-  if (!models) {
-    const lookup: Record<string, Schema | boolean> = Object.create(null)
-    const schemas = new Map<string, Schema>()
-    for (const [name, model] of Object.entries(api.models ?? {})) {
-      const schema = { ...(structuredClone(model) as Schema), $id: modelUri(api.id, name) }
-      dereference(schema, lookup)
-      schemas.set(name, schema)
-    }
-    prepared.set(api, (models = { lookup, schemas }))
+/** An API's models, each with its `$id`, dereferenced into one lookup that `$ref`s resolve in. */
+function prepareModels(api: Api): PreparedModels {
+  const lookup: Record<string, Schema | boolean> = Object.create(null)
+  const schemas = new Map<string, Schema>()
+  for (const [name, model] of Object.entries(api.models ?? {})) {
+    const schema = { ...(structuredClone(model) as Schema), $id: modelUri(api.id, name) }
+    dereference(schema, lookup)
+    schemas.set(name, schema)
   }
-  return models
+  return { lookup, schemas }
 }
 
 /** `$context.error.validationErrorString`: the failing keywords, innermost first (AWS's wording differs). */

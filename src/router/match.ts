@@ -33,6 +33,7 @@ export function createResourceRouter(resources: Resource[]) {
   return {
     /** Matches a raw path (after the stage); undefined is AWS's 403 Missing Authentication Token. */
     match(httpMethod: string, rawPath: string): RouteMatch | undefined {
+      if (!awsMethods.has(httpMethod)) return undefined
       return walk(root, rawPath, 0, httpMethod, noParameters)
     },
   }
@@ -54,6 +55,13 @@ function insert(node: Node, segments: Segment[], resource: Resource) {
   }
   node.resource = resource
 }
+
+/**
+ * The methods API Gateway serves, and all that `ANY` stands for. Any other (`TRACE`, `PROPFIND`,
+ * a lower-case `get`) never reaches a resource: no route, as for an unknown path, so REST answers
+ * 403 Missing Authentication Token and HTTP APIs 404 (AWS's answer is unrecorded; this one forwards nothing).
+ */
+const awsMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'])
 
 const noParameters: Record<string, string> = Object.freeze({}) as Record<string, string>
 const SLASH = 47

@@ -12,6 +12,8 @@ import { LambdaError, LambdaServiceError, startAwsServices, type AwsCall } from 
 const own = { accessKeyId: 'AKIAE2EGATEWAY000001', secretAccessKey: 'e2e/gateway/secret/0123456789', sessionToken: 'e2e-session-token-of-the-gateway' }
 const assumed = { accessKeyId: 'ASIAE2EASSUMEDROLE01', secretAccessKey: 'e2e/assumed/secret/0123456789', sessionToken: 'e2e-session-token-of-the-role' }
 const role = 'arn:aws:iam::123456789012:role/apigw-invoke'
+/** A role whose credentials STS gives two minutes: inside the five-minute refresh margin. */
+const shortRole = 'arn:aws:iam::123456789012:role/apigw-short-lived'
 const fn = (name: string) => `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations`
 
 const lambda = (name: string, extra = '') => `
@@ -66,6 +68,10 @@ ${lambda('missing', "responses: { default: { statusCode: '200' } }")}
   /as-role:
     get:
 ${lambda('echo', `credentials: ${role}
+responses: { default: { statusCode: '200' } }`)}
+  /as-short-role:
+    get:
+${lambda('echo', `credentials: ${shortRole}
 responses: { default: { statusCode: '200' } }`)}
   /as-unknown-role:
     get:
@@ -130,7 +136,7 @@ beforeAll(async () => {
         throw new LambdaServiceError(500, 'ServiceException')
       },
     },
-    roles: { [role]: assumed },
+    roles: { [role]: assumed, [shortRole]: { ...assumed, expiresInSeconds: 120 } },
   })
   routes = await routesDir({ 'orders.yaml': api(services.url, await freePort()), 'shop.yaml': httpApi(services.url) })
   gateway = await startGateway(routes.dir, {
@@ -211,6 +217,14 @@ describe('aws integration (Lambda)', () => {
     const call = lastCall('lambda')
     expect(call.accessKeyId).toBe(assumed.accessKeyId)
     expect(header(call, 'x-amz-security-token')).toBe(assumed.sessionToken)
+  })
+
+  it("assumes a role again on each request while STS's expiry is within the refresh margin", async () => {
+    const assumptions = () => services.calls.filter((c) => c.service === 'sts' && c.fields.RoleArn === shortRole).length
+    const before = assumptions()
+    for (let i = 0; i < 2; i++) expect((await get('/as-short-role')).status).toBe(200)
+    expect(assumptions() - before).toBe(2)
+    expect(lastCall('lambda').accessKeyId).toBe(assumed.accessKeyId)
   })
 
   it('answers 500 when STS refuses the role, and says why in the log', async () => {

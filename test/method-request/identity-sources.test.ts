@@ -61,6 +61,18 @@ describe('identity sources on a request', () => {
   })
 })
 
+describe('identity sources keyed by the path', () => {
+  it('read context.path as the router matched it, so every spelling shares one authorizer cache entry', () => {
+    const sources = [{ location: 'context' as const, name: 'path' }]
+    for (const spelled of ['/pets', '/pets/', '//pets', '/%70ets', '/p%65%74s', '/pets//']) {
+      const { inv } = invocation(spelled)
+      expect(readIdentity(inv, sources), spelled).toEqual(['/dev/pets'])
+      // $context.path itself stays as received, as on AWS.
+      expect(contextOf(inv).path).toBe(`/dev${spelled}`)
+    }
+  })
+})
+
 describe("an authorizer's result on the invocation", () => {
   it('reaches $context.authorizer and context.authorizer.* mapping sources, stringified', () => {
     const { inv } = invocation('/pets')

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { compileOrThrow } from '../../src/definitions/compile'
 import { createPipeline } from '../../src/pipeline'
-import { validateRequest } from '../../src/method-request/request-validation'
+import { createRequestValidator } from '../../src/method-request/request-validation'
 import { GatewayError } from '../../src/gateway-responses/error'
 import { testInvocation } from '../integration/invocation'
 import type { Env } from '../../src/env'
@@ -86,6 +86,7 @@ ${mock}
 ])
 const api = table.apis[0]
 const handle = createPipeline(table)
+const validateRequest = createRequestValidator(table)
 const send = (path: string, init: RequestInit = {}) => handle(new Request(`http://gw/dev${path}`, init), env as Env)
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',

@@ -54,6 +54,14 @@ describe('resource matching', () => {
     expect(matched('GET', '/nothing/here')).toBeUndefined()
   })
 
+  it("matches nothing for a method outside AWS's seven, not even through ANY", () => {
+    for (const verb of ['TRACE', 'PROPFIND', 'MKCOL', 'PURGE', 'get', 'Patch', 'CONNECT', 'constructor', '__proto__']) {
+      expect(matched(verb, '/pets/1/toys/2'), verb).toBeUndefined()
+      expect(matched(verb, '/anything'), verb).toBeUndefined()
+    }
+    for (const verb of ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']) expect(matched(verb, '/pets/1/toys/2'), verb).toMatchObject({ verb: 'ANY' })
+  })
+
   it('captures a greedy parameter as received, inner // kept, trailing / dropped', () => {
     expect(matched('GET', '/files/a//b%2Bc/')).toEqual({ resource: '/files/{path+}', verb: 'GET', params: { path: 'a//b%2Bc' } })
   })

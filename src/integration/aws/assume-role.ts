@@ -1,18 +1,18 @@
 import type { Invocation } from '../../invocation'
 import { GatewayError } from '../../gateway-responses/error'
-import type { AwsCredentials } from './credentials'
 import { endpointFor } from './endpoints'
-import { signedFetch } from './sign'
+import { signedFetch, type AwsCredentials } from './sign'
 import type { WholeResponse } from '../fetch-with-timeout'
 
-interface Held {
+/** A role's temporary credentials, as STS hands them out. */
+interface Assumed {
   credentials: AwsCredentials
-  /** Epoch ms after which the credentials are fetched again. */
-  refreshAt: number
+  /** STS's `Expiration`, in epoch ms. */
+  expiresAt: number
 }
 
 /** Assumed roles, per isolate: one STS call per role and hour, not per request. */
-const held = new Map<string, Held>()
+const held = new Map<string, Assumed>()
 /** Refresh this long before STS's expiry, so a request never signs with credentials about to lapse. */
 const marginMs = 5 * 60_000
 const stsTimeoutMs = 5_000
@@ -30,16 +30,13 @@ export async function assumeRole(inv: Invocation, own: AwsCredentials, roleArn: 
   const endpoint = endpointFor(inv.api, 'sts', region)
   const key = `${own.accessKeyId}\n${roleArn}\n${endpoint}`
   const current = held.get(key)
-  if (current && Date.now() < current.refreshAt) return current.credentials
-  const credentials = await callSts(inv, own, roleArn, endpoint, region)
-  held.set(key, { credentials, refreshAt: expiryOf(credentials) - marginMs })
-  return credentials
+  if (current && Date.now() < current.expiresAt - marginMs) return current.credentials
+  const assumed = await callSts(inv, own, roleArn, endpoint, region)
+  held.set(key, assumed)
+  return assumed.credentials
 }
 
-const expiries = new WeakMap<AwsCredentials, number>()
-const expiryOf = (c: AwsCredentials) => expiries.get(c) ?? 0
-
-async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, endpoint: string, region: string): Promise<AwsCredentials> {
+async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, endpoint: string, region: string): Promise<Assumed> {
   const form = new URLSearchParams({
     Action: 'AssumeRole',
     Version: '2011-06-15',
@@ -49,7 +46,7 @@ async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, en
   const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })
   const fail = (why: string) => {
     console.error(`${inv.api.id}: cannot assume ${roleArn} through STS at ${endpoint}: ${why}`)
-    return new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    return new GatewayError('API_CONFIGURATION_ERROR')
   }
   let answer: WholeResponse
   try {
@@ -62,11 +59,9 @@ async function callSts(inv: Invocation, own: AwsCredentials, roleArn: string, en
   const accessKeyId = element(xml, 'AccessKeyId')
   const secretAccessKey = element(xml, 'SecretAccessKey')
   const sessionToken = element(xml, 'SessionToken')
-  const expiration = Date.parse(element(xml, 'Expiration') ?? '')
-  if (!accessKeyId || !secretAccessKey || !sessionToken || Number.isNaN(expiration)) throw fail('STS answered without credentials')
-  const credentials = { accessKeyId, secretAccessKey, sessionToken }
-  expiries.set(credentials, expiration)
-  return credentials
+  const expiresAt = Date.parse(element(xml, 'Expiration') ?? '')
+  if (!accessKeyId || !secretAccessKey || !sessionToken || Number.isNaN(expiresAt)) throw fail('STS answered without credentials')
+  return { credentials: { accessKeyId, secretAccessKey, sessionToken }, expiresAt }
 }
 
 /** STS answers in XML; the few fields needed are read by name (Workers have no DOM parser). */

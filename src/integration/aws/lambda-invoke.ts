@@ -30,7 +30,7 @@ export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: 
   const integration = inv.method!.integration
   if (integration.httpMethod !== 'POST') {
     console.error(`${where(inv)}: Lambda is invoked with POST; the integration's httpMethod is ${integration.httpMethod}`)
-    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    throw new GatewayError('API_CONFIGURATION_ERROR')
   }
   const result = await callLambda(inv, target, payload, headers, { role: integration.credentialsRole, timeoutMs: integration.timeoutInMillis })
   if (!('refused' in result)) return result
@@ -38,7 +38,7 @@ export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: 
   console.error(`${where(inv)}: Lambda invocation of ${target.functionArn} failed: ${result.reason}`)
   if (res.status === 429) throw new GatewayError('INTEGRATION_FAILURE', { status: 500 })
   if (res.status >= 500) throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
-  throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+  throw new GatewayError('API_CONFIGURATION_ERROR')
 }
 
 /**
@@ -51,7 +51,7 @@ export async function callLambda(
   target: { region: string; functionArn?: string },
   payload: Uint8Array,
   headers: Headers,
-  options: { role?: string; timeoutMs: number },
+  options: { role: string | undefined; timeoutMs: number },
 ): Promise<LambdaResult | { refused: Response; reason: string }> {
   const credentials = await credentialsFor(inv, target.region, options.role)
   const url = `${endpointFor(inv.api, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`

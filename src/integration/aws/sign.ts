@@ -1,9 +1,15 @@
 import { AwsV4Signer } from 'aws4fetch'
 import { fetchWholeWithTimeout, type WholeResponse } from '../fetch-with-timeout'
-import type { AwsCredentials } from './credentials'
 
 /** Derived signing keys, per secret, day, region and service (aws4fetch's cache). */
 const signingKeys = new Map<string, ArrayBuffer>()
+
+/** What SigV4 signs with: an access key, its secret and, for temporary credentials, the session token. */
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
 
 export interface SignedRequest {
   url: string

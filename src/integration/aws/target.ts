@@ -20,7 +20,7 @@ export function awsTargetOf(inv: Invocation, pathValues: Record<string, string> 
   const target = parseIntegrationArn(fillUri(parts, inv.stage.variables, pathValues))
   if ('error' in target) {
     console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: ${target.error}`)
-    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    throw new GatewayError('API_CONFIGURATION_ERROR')
   }
   if (parts.length === 1) fixed.set(integration, target)
   return target
