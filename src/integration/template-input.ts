@@ -37,16 +37,22 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
   return { path, querystring, header }
 }
 
-const canonicalNames = new Map<string, string>()
-
-/** Workers lower-case header names; templates commonly read them as sent (`Content-Type`). Cached per name. */
+/**
+ * Workers lower-case header names; templates and Lambda events show them as clients usually
+ * write them: each letter that starts the name or follows a `-` upper-cased.
+ * @example canonicalHeader('x-amzn-trace-id') // 'X-Amzn-Trace-Id'
+ */
 export function canonicalHeader(name: string): string {
-  let out = canonicalNames.get(name)
-  if (out === undefined) {
-    out = name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())
-    if (canonicalNames.size < 1000) canonicalNames.set(name, out)
+  let out = ''
+  let start = 0
+  for (;;) {
+    const dash = name.indexOf('-', start)
+    const end = dash === -1 ? name.length : dash
+    if (end > start) out += name.charAt(start).toUpperCase() + name.slice(start + 1, end)
+    if (dash === -1) return out
+    out += '-'
+    start = dash + 1
   }
-  return out
 }
 
 /** Everything a mapping template sees for this invocation. */
