@@ -9,8 +9,11 @@ export interface Mapping {
   read: RequestSource
 }
 
-/** A piece of an integration URI template. */
-export type UriPart = { text: string } | { stageVariable: string } | { param: string }
+/**
+ * A piece of an integration URI template. A `{name}` placeholder knows whether it stands in the
+ * path (nothing before it in the template's own text opens the query or fragment).
+ */
+export type UriPart = { text: string } | { stageVariable: string } | { param: string; inPath: boolean }
 
 /** What the integration request needs from an integration's definition, compiled once per integration. */
 export interface RequestPlan {
@@ -71,9 +74,14 @@ export const requestPlan = (integration: Integration): Pick<RequestPlan, 'uri'> 
 function parseUri(uri: string): UriPart[] {
   const parts: UriPart[] = []
   let last = 0
+  let inPath = true
   for (const m of uri.matchAll(uriToken)) {
-    if (m.index > last) parts.push({ text: uri.slice(last, m.index) })
-    parts.push(m[1] ? { stageVariable: m[1] } : { param: m[2].replace(/\+$/, '') })
+    if (m.index > last) {
+      const text = uri.slice(last, m.index)
+      if (/[?#]/.test(text)) inPath = false
+      parts.push({ text })
+    }
+    parts.push(m[1] ? { stageVariable: m[1] } : { param: m[2].replace(/\+$/, ''), inPath })
     last = m.index + m[0].length
   }
   if (last < uri.length) parts.push({ text: uri.slice(last) })
