@@ -3,7 +3,7 @@ import { contextOf } from '../context'
 import { newOverrides } from '../vtl'
 import { withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
-import { integrationRequestHeaders } from './request-headers'
+import { checkHeaderValue, integrationRequestHeaders } from './request-headers'
 import { methodRequestBody } from '../method-request/payload'
 import { convert, isBinary, textOf, type Payload } from './content-handling'
 import { selectRequestTemplate } from './request-template'
@@ -55,7 +55,7 @@ export async function integrationRequest(inv: Invocation, plan: IntegrationPlan 
   const pathValues = integrationPathValues(inv, plan, clientBody)
   for (const [name, value] of Object.entries(override.path ?? {})) if (value != null) pathValues[name] = encodeURIComponent(String(value))
   const headers = new Headers(integrationRequestHeaders(inv, plan, false, clientBody))
-  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
+  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, checkHeaderValue(name, String(value)))
   const query = mappedQuery(inv, plan, clientBody)
 
   return {

@@ -9,6 +9,7 @@ import { selectResponseTemplate } from './request-template'
 import { compileMediaTemplates, renderTemplate, type MediaTemplate, type TemplateCompiler } from './templates'
 import { templateInput } from './template-input'
 import { compileSource } from './mapping-sources'
+import { checkHeaderValue } from './request-headers'
 import { convertResponse, firstAccepted, isBinary, textOf, type Payload } from './content-handling'
 
 export interface IntegrationResult {
@@ -58,7 +59,8 @@ export function compileResponsePlans(integration: Integration, templateFor: Temp
 
 /**
  * Integration response → method response for non-proxy integrations: selection pattern,
- * response template (by Accept), `responseParameters`, then `$context.responseOverride`.
+ * response template (by Accept), `responseParameters`, then `$context.responseOverride`. A
+ * header value HTTP cannot carry is a 400 (`checkHeaderValue`).
  * @example return integrationResponse(inv, plan.responses, { selectionValue: '200', body: '' })
  */
 export function integrationResponse(inv: Invocation, responses: ResponsePlan[], result: IntegrationResult): Response {
@@ -84,12 +86,12 @@ export function integrationResponse(inv: Invocation, responses: ResponsePlan[], 
   }
   for (const { header, read } of plan.parameters) {
     const value = read(inv, result)
-    if (value !== undefined) headers.set(header, value)
+    if (value !== undefined) headers.set(header, checkHeaderValue(header, value))
   }
 
   const override = (contextOf(inv).responseOverride ?? {}) as ResponseOverride
   for (const [name, value] of Object.entries(override.header ?? {})) {
-    if (value !== undefined && value !== null) headers.set(name, String(value))
+    if (value !== undefined && value !== null) headers.set(name, checkHeaderValue(name, String(value)))
   }
   return new Response(nullBodyStatus(statusOf(selected, override)) ? null : body, { status: statusOf(selected, override), headers })
 }

@@ -35,6 +35,24 @@ export function checkMappableHeaders(plan: Pick<RequestPlan, 'refusesHeaderMappi
   if (plan.refusesHeaderMapping) throw new GatewayError('API_CONFIGURATION_ERROR')
 }
 
+/** Characters HTTP allows in no header value: control characters but the tab, and DEL. */
+const notInHeaderValue = /[\x00-\x08\x0a-\x1f\x7f]/
+
+/**
+ * Refuses a header value a mapping or a template produced when HTTP would not carry it (CR, LF,
+ * NUL or another control character), whatever its source: AWS's 400 BAD_REQUEST_PARAMETERS, before
+ * the integration is called, for every integration type and on the method response alike. The
+ * value mostly comes from the client (`method.request.querystring.q`), so it is a bad request,
+ * never a backend failure; and it is never sent on cut or cleaned.
+ * @example checkHeaderValue('x-q', 'a\r\nb') // throws a 400
+ */
+export function checkHeaderValue(name: string, value: string): string {
+  if (notInHeaderValue.test(value)) {
+    throw new GatewayError('BAD_REQUEST_PARAMETERS', { message: `Invalid header value for ${name}: control characters are not allowed` })
+  }
+  return value
+}
+
 /**
  * `Root=1-<epoch hex>-<24 hex>`, the X-Ray trace id AWS adds to integration requests.
  * Its random part comes from the request id (a random UUID), so no second draw is needed.
@@ -63,7 +81,7 @@ export function integrationRequestHeaders(inv: Invocation, plan: RequestPlan, fo
   checkMappableHeaders(plan)
   for (const { name, read } of plan.headers) {
     const value = read(inv, body)
-    if (value !== undefined) headers[name] = value
+    if (value !== undefined) headers[name] = checkHeaderValue(name, value)
   }
   headers['x-amzn-apigateway-api-id'] = inv.api.id
   headers['x-amzn-trace-id'] = inv.headers['x-amzn-trace-id'] ?? traceIdFor(inv.requestId, inv.startedAt)

@@ -57,6 +57,15 @@ paths:
         uri: http://127.0.0.1:${port}/upload
         contentHandling: CONVERT_TO_BINARY
         responses: { default: { statusCode: '200' } }
+  /tagged:
+    get:
+      parameters: [{ name: q, in: query }]
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: GET
+        uri: http://127.0.0.1:${port}/tagged
+        requestParameters: { integration.request.header.x-q: method.request.querystring.q }
+        responses: { default: { statusCode: '200' } }
   /stalled-body:
     get:
       x-amazon-apigateway-integration:
@@ -159,5 +168,20 @@ describe('http integration', () => {
     const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/upload', headers: { 'content-type': 'text/plain' }, body: png.toString('base64') })
     expect(res.status).toBe(200)
     expect(JSON.parse(res.text)).toEqual({ bytes: [...png] })
+  })
+
+  it('refuses CR, LF, NUL and other controls mapped into a header with 400, before the backend', async () => {
+    const backend = fixture.backend
+    for (const c of ['%0d', '%0a', '%0d%0a', '%00', '%01', '%7f']) {
+      const before = backend.received.length
+      const res = await rawRequest(gateway.url, { path: `/v1/tagged?q=a${c}b` })
+      expect(res.status, c).toBe(400)
+      expect(res.headers['x-amzn-errortype']).toBe('BadRequestException')
+      expect(JSON.parse(res.text)).toEqual({ message: 'Invalid header value for x-q: control characters are not allowed' })
+      expect(backend.received.length, c).toBe(before)
+    }
+    const res = await rawRequest(gateway.url, { path: '/v1/tagged?q=a%20b' })
+    expect(res.status).toBe(200)
+    expect(fixture.last().headers['x-q']).toBe('a b')
   })
 })

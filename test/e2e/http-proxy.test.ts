@@ -42,6 +42,14 @@ paths:
         httpMethod: ANY
         uri: http://127.0.0.1:${port}/{proxy}
         requestParameters: { integration.request.path.proxy: method.request.path.proxy }
+  /tagged:
+    get:
+      parameters: [{ name: q, in: query }]
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: http://127.0.0.1:${port}/tagged
+        requestParameters: { integration.request.header.x-q: method.request.querystring.q }
   /slow:
     get:
       x-amazon-apigateway-integration:
@@ -271,6 +279,22 @@ describe('http_proxy', () => {
     expect(res.status).toBe(504)
     expect(JSON.parse(res.text)).toEqual({ message: 'Internal server error' })
     expect((await rawRequest(gateway.url, { path: '/dev/items/1' })).status).toBe(200)
+  })
+})
+
+describe('mapped header values', () => {
+  it('refuses CR, LF, NUL and other controls mapped into a header with 400, before the backend', async () => {
+    for (const c of ['%0d', '%0a', '%0d%0a', '%00', '%01', '%7f']) {
+      const before = backend.received.length
+      const res = await rawRequest(gateway.url, { path: `/dev/tagged?q=a${c}b` })
+      expect(res.status, c).toBe(400)
+      expect(res.headers['x-amzn-errortype']).toBe('BadRequestException')
+      expect(JSON.parse(res.text)).toEqual({ message: 'Invalid header value for x-q: control characters are not allowed' })
+      expect(backend.received.length, c).toBe(before)
+    }
+    const res = await rawRequest(gateway.url, { path: '/dev/tagged?q=a%20b%09c' })
+    expect(res.status).toBe(200)
+    expect(last().headers['x-q']).toBe('a b\tc')
   })
 })
 
