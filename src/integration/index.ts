@@ -2,6 +2,7 @@ import type { IntegrationType, Method, RouteTable } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import { compileIntegrationPlan, type IntegrationPlan } from './plan'
 import { templateCompiler } from './templates'
+import { withholdGatewayCredentials } from './gateway-credentials'
 import { httpProxy } from './http-proxy'
 import { mock } from './mock'
 import { http } from './http'
@@ -20,7 +21,7 @@ const integrations: Record<IntegrationType, (inv: Invocation, plan: IntegrationP
 /**
  * The integration step: every method's integration compiled once, here (URI, mappings,
  * templates, selection patterns), so a request only looks its plan up and runs its type's
- * function.
+ * function. A gateway credential the request carries is withheld from every integration first.
  * @example
  * const integrate = createIntegrationStep(table)
  * const response = await integrate(inv)
@@ -38,6 +39,7 @@ export function createIntegrationStep(table: RouteTable) {
 
   return function integrate(inv: Invocation): Promise<Response> {
     const { plan, run } = plans.get(inv.method!)!
-    return run(inv, plan)
+    const withholding = withholdGatewayCredentials(inv)
+    return withholding ? withholding.then(() => run(inv, plan)) : run(inv, plan)
   }
 }
