@@ -1,5 +1,5 @@
 import { queryOf, type Invocation } from '../invocation'
-import type { TemplateInput, TemplateParams } from '../vtl'
+import { markCaseInsensitive, type TemplateInput, type TemplateParams } from '../vtl'
 import { contextOf } from '../context'
 
 /** Headers `$input.params()` never shows (recorded against AWS). */
@@ -26,7 +26,12 @@ function decode(s: string): string {
   }
 }
 
-/** The method request's parameters as `$input.params()` shows them: URL-decoded. */
+/**
+ * The method request's parameters as `$input.params()` shows them: URL-decoded. The runtime has
+ * lost the client's spelling of header names, so the header map shows them as clients usually
+ * write them (`Content-Type`) and finds them by any spelling (`get('x-custom')`).
+ * @example methodRequestParams(inv).header // { Accept: '*\/*', 'X-Custom': 'a' }
+ */
 export function methodRequestParams(inv: Invocation): TemplateParams {
   const path: Record<string, string> = {}
   for (const [k, v] of Object.entries(inv.pathParameters)) path[k] = decode(v)
@@ -34,7 +39,7 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
   for (const [k, v] of queryOf(inv)) querystring[k] = v
   const header: Record<string, string> = {}
   for (const k in inv.headers) if (!invisibleHeaders.has(k)) header[canonicalHeader(k)] = inv.headers[k]
-  return { path, querystring, header }
+  return { path, querystring, header: markCaseInsensitive(header) }
 }
 
 /**

@@ -66,6 +66,15 @@ paths:
         uri: http://127.0.0.1:${port}/tagged
         requestParameters: { integration.request.header.x-q: method.request.querystring.q }
         responses: { default: { statusCode: '200' } }
+  /headers:
+    post:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: POST
+        uri: http://127.0.0.1:${port}/headers
+        requestTemplates:
+          application/json: '{"get": "$input.params().header.get(''x-custom'')", "has": $input.params().header.containsKey(''X-CUSTOM''), "keys": "$input.params().header.keySet()"}'
+        responses: { default: { statusCode: '200' } }
   /stalled-body:
     get:
       x-amazon-apigateway-integration:
@@ -183,5 +192,14 @@ describe('http integration', () => {
     const res = await rawRequest(gateway.url, { path: '/v1/tagged?q=a%20b' })
     expect(res.status).toBe(200)
     expect(fixture.last().headers['x-q']).toBe('a b')
+  })
+
+  it('lets a template look a client header up in any case, and lists it as clients usually write it', async () => {
+    const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/headers', headers: { 'X-Custom': 'sent', 'content-type': 'application/json' }, body: '{}' })
+    expect(res.status).toBe(200)
+    const sent = JSON.parse(JSON.parse(res.text).body)
+    expect(sent.get).toBe('sent')
+    expect(sent.has).toBe(true)
+    expect(sent.keys).toMatch(/^\[.*\bX-Custom\b.*\]$/)
   })
 })
