@@ -1,4 +1,4 @@
-import { GatewayError } from '../gateway-responses/error'
+import { failsWhenUsed } from './compile-failure'
 
 /**
  * Java regex → JS RegExp, matched in full (AWS's `2\d{2}` must not accept `2000`).
@@ -39,12 +39,7 @@ export function compileSelectionPattern(pattern: string | null): SelectionPatter
   try {
     return toJavaRegExp(pattern)
   } catch (e) {
-    console.error(`selection pattern does not compile: ${(e as Error).message}`)
-    return {
-      test() {
-        throw new GatewayError('API_CONFIGURATION_ERROR', { cause: e })
-      },
-    }
+    return { test: failsWhenUsed('selection pattern', e) }
   }
 }
 

@@ -1,5 +1,6 @@
 import { compileTemplate, InvalidJsonBodyError, TemplateRenderError, type Template, type TemplateInput } from '../vtl'
 import { GatewayError } from '../gateway-responses/error'
+import { failsWhenUsed } from './compile-failure'
 
 /** A mapping template under its media type key, compiled. */
 export interface MediaTemplate {
@@ -32,12 +33,7 @@ function compileOrRefuse(source: string): Template {
   try {
     return compileTemplate(source)
   } catch (e) {
-    console.error(`mapping template does not compile: ${(e as Error).message}`)
-    return {
-      render() {
-        throw new GatewayError('API_CONFIGURATION_ERROR', { cause: e })
-      },
-    }
+    return { render: failsWhenUsed('mapping template', e) }
   }
 }
 

@@ -3,6 +3,7 @@ import type { RunningGateway } from './helpers/gateway'
 import type { Backend } from './helpers/backend'
 import { rawRequest } from './helpers/http'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
+import { expectControlCharactersRefused } from './helpers/header-values'
 
 const MB = 1024 * 1024
 
@@ -284,17 +285,7 @@ describe('http_proxy', () => {
 
 describe('mapped header values', () => {
   it('refuses CR, LF, NUL and other controls mapped into a header with 400, before the backend', async () => {
-    for (const c of ['%0d', '%0a', '%0d%0a', '%00', '%01', '%7f']) {
-      const before = backend.received.length
-      const res = await rawRequest(gateway.url, { path: `/dev/tagged?q=a${c}b` })
-      expect(res.status, c).toBe(400)
-      expect(res.headers['x-amzn-errortype']).toBe('BadRequestException')
-      expect(JSON.parse(res.text)).toEqual({ message: 'Invalid header value for x-q: control characters are not allowed' })
-      expect(backend.received.length, c).toBe(before)
-    }
-    const res = await rawRequest(gateway.url, { path: '/dev/tagged?q=a%20b%09c' })
-    expect(res.status).toBe(200)
-    expect(last().headers['x-q']).toBe('a b\tc')
+    await expectControlCharactersRefused(fixture, '/dev/tagged')
   })
 })
 
