@@ -40,10 +40,10 @@ const notInHeaderValue = /[\x00-\x08\x0a-\x1f\x7f]/
 
 /**
  * Refuses a header value a mapping or a template produced when HTTP would not carry it (CR, LF,
- * NUL or another control character), whatever its source: AWS's 400 BAD_REQUEST_PARAMETERS, before
- * the integration is called, for every integration type and on the method response alike. The
- * value mostly comes from the client (`method.request.querystring.q`), so it is a bad request,
- * never a backend failure; and it is never sent on cut or cleaned.
+ * NUL or another control character), whatever its source: AWS's 400 BAD_REQUEST_PARAMETERS for
+ * every integration type, on the integration request before it is sent and on the method
+ * response alike. The value mostly comes from the client (`method.request.querystring.q`), so it
+ * is a bad request, never a backend failure; and it is never cut, cleaned or sent on.
  * @example checkHeaderValue('x-q', 'a\r\nb') // throws a 400
  */
 export function checkHeaderValue(name: string, value: string): string {
