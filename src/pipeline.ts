@@ -8,7 +8,7 @@ import { GatewayError } from './gateway-responses/error'
 import { renderGatewayResponse, toGatewayError } from './gateway-responses/render'
 import { checkRequestPath, readClientHeaders } from './method-request/limits'
 import { createMethodRequest } from './method-request'
-import { integrations } from './integration'
+import { createIntegrationStep } from './integration'
 import { createCacheStep } from './cache'
 import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
@@ -26,6 +26,7 @@ export function createPipeline(table: RouteTable) {
   const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
   const methodRequest = createMethodRequest(table)
   const cache = createCacheStep(table)
+  const integrate = createIntegrationStep(table)
 
   /** `rawUrl` is `request.url` when the caller has read it already (each read is a call into the runtime). */
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext, rawUrl = request.url): Promise<Response> {
@@ -71,7 +72,7 @@ export function createPipeline(table: RouteTable) {
       const checking = methodRequest(inv)
       if (checking) await checking
       // The stage cache answers hits itself; misses reach the integration.
-      const response = await cache(inv, integrations[match.method.integration.type])
+      const response = await cache(inv, integrate)
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
       if (api.minimumCompressionSize === undefined) return response
       // After the cache, which keeps entries as the integration answered.

@@ -7,6 +7,7 @@ import { invokeLambda } from './aws/lambda-invoke'
 import { proxyEvent } from './lambda-proxy/event'
 import { proxyResponse } from './lambda-proxy/response'
 import { proxyEventV2 } from './lambda-proxy/event-v2'
+import type { IntegrationPlan } from './plan'
 import { httpApiFailure, proxyResponseV2 } from './lambda-proxy/response-v2'
 
 /**
@@ -14,10 +15,11 @@ import { httpApiFailure, proxyResponseV2 } from './lambda-proxy/response-v2'
  * the response. Parameter mappings, templates and integration responses are ignored, as on AWS;
  * a mapping AWS refuses still fails every call. REST APIs use payload format 1.0 (a function
  * error is a 502); HTTP APIs may choose 2.0 (a function error is a 500, a timeout a 503).
+ * @example const response = await awsProxy(inv, plan)
  */
-export async function awsProxy(inv: Invocation): Promise<Response> {
-  const integration = inv.method!.integration
-  checkMappableHeaders(integration)
+export async function awsProxy(inv: Invocation, plan: IntegrationPlan): Promise<Response> {
+  const integration = plan.integration
+  checkMappableHeaders(plan)
   const v2 = inv.api.protocol === 'HTTP' && integration.payloadFormatVersion === '2.0'
   const target = awsTargetOf(inv)
   const traceId = awsTraceId(inv.headers['x-amzn-trace-id'], inv.requestId, inv.startedAt)

@@ -9,16 +9,18 @@ import { errorMessageOf, invokeLambda } from './aws/lambda-invoke'
 import { serviceRequest } from './aws/service-request'
 import { credentialsFor } from './aws/credentials'
 import { signedFetch } from './aws/sign'
+import type { IntegrationPlan } from './plan'
 
 /**
  * AWS (non-proxy): the integration request (template or passthrough, mappings) goes, signed,
  * to Lambda's Invoke API or to an AWS service. For Lambda, selection patterns match the
  * `errorMessage` of a failed invocation and a success always takes the default response;
  * for a service, they match its status code.
+ * @example const response = await aws(inv, plan)
  */
-export async function aws(inv: Invocation): Promise<Response> {
-  const integration = inv.method!.integration
-  const req = await integrationRequest(inv)
+export async function aws(inv: Invocation, plan: IntegrationPlan): Promise<Response> {
+  const integration = plan.integration
+  const req = await integrationRequest(inv, plan)
   const target = awsTargetOf(inv, req.pathValues)
   const traceId = awsTraceId(inv.headers['x-amzn-trace-id'], inv.requestId, inv.startedAt)
   req.headers.set('x-amzn-trace-id', traceId)
@@ -45,7 +47,7 @@ export async function aws(inv: Invocation): Promise<Response> {
     }
     contextOf(inv).awsEndpointRequestId = upstream.headers.get('x-amzn-requestid')
   }
-  const response = integrationResponse(inv, integration, result)
+  const response = integrationResponse(inv, plan.responses, result)
   response.headers.set('x-amzn-trace-id', traceId)
   return response
 }

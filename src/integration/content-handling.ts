@@ -36,7 +36,7 @@ export function fromBase64(text: string): Uint8Array {
   try {
     return base64ToBytes(text.replace(/\s+/g, ''))
   } catch {
-    throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+    throw new GatewayError('API_CONFIGURATION_ERROR')
   }
 }
 

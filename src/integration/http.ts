@@ -1,4 +1,5 @@
 import type { Invocation } from '../invocation'
+import type { IntegrationPlan } from './plan'
 import { backendUrl } from './uri'
 import { isBinary } from './content-handling'
 import { fetchWholeWithTimeout } from './fetch-with-timeout'
@@ -11,11 +12,12 @@ const bodyless = new Set(['GET', 'HEAD'])
  * HTTP (non-proxy): the request template (or the passthrough body) goes to the backend with
  * only the headers AWS sends and those mapped; the backend's status picks the integration
  * response, whose template and mappings make the method response.
+ * @example const response = await http(inv, plan)
  */
-export async function http(inv: Invocation): Promise<Response> {
-  const integration = inv.method!.integration
-  const req = await integrationRequest(inv)
-  const url = req.url(backendUrl(integration, inv.stage.variables, req.pathValues))
+export async function http(inv: Invocation, plan: IntegrationPlan): Promise<Response> {
+  const integration = plan.integration
+  const req = await integrationRequest(inv, plan)
+  const url = req.url(backendUrl(plan, inv.stage.variables, req.pathValues))
   const headers = req.headers
   if (!headers.has('accept')) headers.set('accept', 'application/json')
   if (!headers.has('user-agent')) headers.set('user-agent', `AmazonAPIGateway_${inv.api.id}`)
@@ -27,7 +29,7 @@ export async function http(inv: Invocation): Promise<Response> {
 
   // Bytes, not a string: fetch would add its own `Content-Type: text/plain` to a string body.
   const { response: upstream, bytes } = await fetchWholeWithTimeout(url, { method, headers, body: sendBody ? req.payload : null, redirect: 'manual' }, integration.timeoutInMillis)
-  const response = integrationResponse(inv, integration, {
+  const response = integrationResponse(inv, plan.responses, {
     selectionValue: String(upstream.status),
     body: utf8.decode(bytes),
     payload: { bytes, binary: isBinary(upstream.headers.get('content-type'), inv.api.binaryMediaTypes) },

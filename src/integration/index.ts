@@ -1,5 +1,8 @@
-import type { IntegrationType } from '../definitions/table'
+import type { IntegrationType, Method, RouteTable } from '../definitions/table'
 import type { Invocation } from '../invocation'
+import { compileIntegrationPlan, type IntegrationPlan } from './plan'
+import { templateCompiler } from './templates'
+import { withholdGatewayCredentials } from './gateway-credentials'
 import { httpProxy } from './http-proxy'
 import { mock } from './mock'
 import { http } from './http'
@@ -7,10 +10,36 @@ import { aws } from './aws'
 import { awsProxy } from './aws-proxy'
 
 /** One function per AWS integration type. */
-export const integrations: Record<IntegrationType, (inv: Invocation) => Promise<Response>> = {
+const integrations: Record<IntegrationType, (inv: Invocation, plan: IntegrationPlan) => Promise<Response>> = {
   http_proxy: httpProxy,
   mock,
   http,
   aws_proxy: awsProxy,
   aws,
+}
+
+/**
+ * The integration step: every method's integration compiled once, here (URI, mappings,
+ * templates, selection patterns), so a request only looks its plan up and runs its type's
+ * function. A gateway credential the request carries is withheld from every integration first.
+ * @example
+ * const integrate = createIntegrationStep(table)
+ * const response = await integrate(inv)
+ */
+export function createIntegrationStep(table: RouteTable) {
+  const templateFor = templateCompiler()
+  const plans = new Map<Method, { plan: IntegrationPlan; run: (typeof integrations)[IntegrationType] }>()
+  for (const api of table.apis) {
+    for (const resource of api.resources) {
+      for (const method of Object.values(resource.methods)) {
+        plans.set(method, { plan: compileIntegrationPlan(method.integration, templateFor), run: integrations[method.integration.type] })
+      }
+    }
+  }
+
+  return function integrate(inv: Invocation): Promise<Response> {
+    const { plan, run } = plans.get(inv.method!)!
+    const withholding = withholdGatewayCredentials(inv)
+    return withholding ? withholding.then(() => run(inv, plan)) : run(inv, plan)
+  }
 }

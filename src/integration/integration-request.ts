@@ -3,12 +3,13 @@ import { contextOf } from '../context'
 import { newOverrides } from '../vtl'
 import { withQuery } from './uri'
 import { integrationPathValues, mappedQuery } from './request-parameters'
-import { integrationRequestHeaders } from './request-headers'
+import { checkHeaderValue, integrationRequestHeaders } from './request-headers'
 import { methodRequestBody } from '../method-request/payload'
 import { convert, isBinary, textOf, type Payload } from './content-handling'
 import { selectRequestTemplate } from './request-template'
 import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
+import { compileIntegrationPlan, type IntegrationPlan } from './plan'
 
 /** What a non-proxy integration (HTTP, AWS) sends, before it knows where. */
 export interface IntegrationRequest {
@@ -33,27 +34,29 @@ interface RequestOverride {
 /**
  * The integration request step of HTTP and AWS integrations: contentHandling, the request
  * template (or passthrough, or 415), parameter mappings, and the template's request overrides.
+ * The pipeline passes the integration's compiled plan; a caller outside it (a test) may leave
+ * it out, and the integration is then compiled on the spot.
  * @example
- * const req = await integrationRequest(inv)
- * await fetch(req.url(backendUrl(integration, inv.stage.variables, req.pathValues)), { headers: req.headers, body: req.payload })
+ * const req = await integrationRequest(inv, plan)
+ * await fetch(req.url(backendUrl(plan, inv.stage.variables, req.pathValues)), { headers: req.headers, body: req.payload })
  */
-export async function integrationRequest(inv: Invocation): Promise<IntegrationRequest> {
-  const integration = inv.method!.integration
+export async function integrationRequest(inv: Invocation, plan: IntegrationPlan = compileIntegrationPlan(inv.method!.integration)): Promise<IntegrationRequest> {
+  const integration = plan.integration
   const clientContentType = inv.headers['content-type'] ?? null
   const received: Payload = { bytes: await methodRequestBody(inv), binary: isBinary(clientContentType, inv.api.binaryMediaTypes) }
   const converted = convert(received, integration.contentHandling)
   const clientBody = textOf(converted)
   Object.assign(contextOf(inv), newOverrides())
 
-  const selected = selectRequestTemplate(integration, clientContentType)
+  const selected = selectRequestTemplate(plan.requestTemplates, integration.passthroughBehavior, clientContentType)
   const payload = selected === 'passthrough' ? converted.bytes : encoder.encode(renderTemplate(selected.template, templateInput(inv, clientBody), 'request'))
   const override = (contextOf(inv).requestOverride ?? {}) as RequestOverride
 
-  const pathValues = integrationPathValues(inv, integration, clientBody)
+  const pathValues = integrationPathValues(inv, plan, clientBody)
   for (const [name, value] of Object.entries(override.path ?? {})) if (value != null) pathValues[name] = encodeURIComponent(String(value))
-  const headers = new Headers(integrationRequestHeaders(inv, integration, false, clientBody))
-  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, String(value))
-  const query = mappedQuery(inv, integration, clientBody)
+  const headers = new Headers(integrationRequestHeaders(inv, plan, false, clientBody))
+  for (const [name, value] of Object.entries(override.header ?? {})) if (value != null) headers.set(name, checkHeaderValue(name, String(value)))
+  const query = mappedQuery(inv, plan, clientBody)
 
   return {
     payload,

@@ -3,27 +3,27 @@ import { contextOf } from '../context'
 import { evaluateJsonPath } from '../vtl'
 
 /** A mapping source read against one request: undefined when absent (AWS then omits the mapping). */
-type RequestSource = (inv: Invocation, body: string | undefined) => string | undefined
-
-const compiled = new Map<string, RequestSource>()
+export type RequestSource = (inv: Invocation, body: string | undefined) => string | undefined
 
 /**
  * Reads one parameter-mapping source (../shared/spec §2.9) for this request:
  * `method.request.{path|querystring|multivaluequerystring|header|multivalueheader}.N`,
  * `method.request.body[.path]`, `stageVariables.N`, `context.a.b` or `'static'`.
- * Undefined when the source is absent (AWS then omits the mapping). Each source expression is
- * parsed once into a reader and kept.
+ * Undefined when the source is absent (AWS then omits the mapping). It parses the expression on
+ * every call: the request path uses readers compiled once (`compileSource`) instead.
  * @example resolveRequestSource('method.request.header.X-Tenant', inv) // 'acme'
  */
 export function resolveRequestSource(source: string, inv: Invocation, body?: string): string | undefined {
-  let read = compiled.get(source)
-  if (!read) compiled.set(source, (read = compileSource(source)))
-  return read(inv, body)
+  return compileSource(source)(inv, body)
 }
 
 const absent: RequestSource = () => undefined
 
-function compileSource(source: string): RequestSource {
+/**
+ * Parses one mapping source into a reader of requests, once, when the integration is compiled.
+ * @example const read = compileSource('method.request.querystring.q'); read(inv, undefined) // 'shoes'
+ */
+export function compileSource(source: string): RequestSource {
   if (source.startsWith("'")) {
     const literal = source.endsWith("'") && source.length >= 2 ? source.slice(1, -1) : undefined
     return () => literal

@@ -6,26 +6,27 @@ import { selectRequestTemplate } from './request-template'
 import { renderTemplate } from './templates'
 import { templateInput } from './template-input'
 import { integrationResponse } from './integration-response'
+import type { IntegrationPlan } from './plan'
 
 const decoder = new TextDecoder()
 
 /**
  * MOCK: the request template's `statusCode` picks the integration response; the response
  * template sees an empty body (`{}`), and without one the body is empty.
+ * @example const response = await mock(inv, plan)
  */
-export async function mock(inv: Invocation): Promise<Response> {
-  const integration = inv.method!.integration
+export async function mock(inv: Invocation, plan: IntegrationPlan): Promise<Response> {
   const body = decoder.decode(await methodRequestBody(inv))
   const context = contextOf(inv)
   Object.assign(context, newOverrides())
 
   let statusCode = '200'
-  const selected = selectRequestTemplate(integration, inv.headers['content-type'] ?? null)
+  const selected = selectRequestTemplate(plan.requestTemplates, plan.integration.passthroughBehavior, inv.headers['content-type'] ?? null)
   if (selected !== 'passthrough') {
     const rendered = renderTemplate(selected.template, templateInput(inv, body), 'request')
     statusCode = statusCodeOf(rendered) ?? statusCode
   }
-  return integrationResponse(inv, integration, { selectionValue: statusCode, body: '' })
+  return integrationResponse(inv, plan.responses, { selectionValue: statusCode, body: '' })
 }
 
 /** Reads `statusCode` from the rendered request template; AWS accepts non-JSON such as `{statusCode: 200}`. */

@@ -1,8 +1,6 @@
-import type { Integration } from '../definitions/table'
+import type { RequestPlan } from './request-plan'
 import { forwardedFor, type Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
-import { resolveRequestSource } from './mapping-sources'
-import { requestPlan } from './request-plan'
 import { clientKeyed } from '../client-keyed'
 
 /** Cloudflare's own request headers: they describe the hop to the gateway, not the client's request. */
@@ -29,21 +27,30 @@ const notForwarded = new Set([
   ...cloudflareHopHeaders,
 ])
 
-/** Mapping any of these makes every call fail, as on AWS; AWS and AWS_PROXY refuse more. */
-const unmappable = new Set(['content-length', 'transfer-encoding'])
-const unmappableForAws = new Set([...unmappable, 'authorization', 'connection', 'expect', 'proxy-authenticate', 'te'])
-/** Static mappings to these are dropped silently for HTTP integrations. */
-const silentlyDropped = new Set(['connection', 'expect', 'proxy-authenticate', 'te', 'via'])
-
 /**
  * A mapping AWS refuses to send makes every call a 500 (recorded for HTTP, AWS and AWS_PROXY).
- * @example checkMappableHeaders(inv.method!.integration) // throws for integration.request.header.TE on an AWS integration
+ * @example checkMappableHeaders(plan) // throws for integration.request.header.TE on an AWS integration
  */
-export function checkMappableHeaders(integration: Integration) {
-  const refused = integration.type === 'aws' || integration.type === 'aws_proxy' ? unmappableForAws : unmappable
-  for (const { name } of requestPlan(integration).headers) {
-    if (refused.has(name)) throw new GatewayError('API_CONFIGURATION_ERROR', { message: 'Internal server error' })
+export function checkMappableHeaders(plan: Pick<RequestPlan, 'refusesHeaderMapping'>) {
+  if (plan.refusesHeaderMapping) throw new GatewayError('API_CONFIGURATION_ERROR')
+}
+
+/** Characters HTTP allows in no header value: control characters but the tab, and DEL. */
+const notInHeaderValue = /[\x00-\x08\x0a-\x1f\x7f]/
+
+/**
+ * Refuses a header value a mapping or a template produced when HTTP would not carry it (CR, LF,
+ * NUL or another control character), whatever its source: AWS's 400 BAD_REQUEST_PARAMETERS for
+ * every integration type, on the integration request before it is sent and on the method
+ * response alike. The value mostly comes from the client (`method.request.querystring.q`), so it
+ * is a bad request, never a backend failure; and it is never cut, cleaned or sent on.
+ * @example checkHeaderValue('x-q', 'a\r\nb') // throws a 400
+ */
+export function checkHeaderValue(name: string, value: string): string {
+  if (notInHeaderValue.test(value)) {
+    throw new GatewayError('BAD_REQUEST_PARAMETERS', { message: `Invalid header value for ${name}: control characters are not allowed` })
   }
+  return value
 }
 
 /**
@@ -60,9 +67,9 @@ export function traceIdFor(requestId: string, now: number): string {
  * runtime takes it in one pass): forwarded client headers (proxy only; the client's address
  * added to X-Forwarded-For at the edge), then `integration.request.header.*` mappings, which
  * replace a client header of the same name, then AWS's own.
- * @example await fetch(url, { headers: integrationRequestHeaders(inv, integration, true) })
+ * @example await fetch(url, { headers: integrationRequestHeaders(inv, plan, true) })
  */
-export function integrationRequestHeaders(inv: Invocation, integration: Integration, forwardClient: boolean, body?: string): Record<string, string> {
+export function integrationRequestHeaders(inv: Invocation, plan: RequestPlan, forwardClient: boolean, body?: string): Record<string, string> {
   const headers = clientKeyed<string>()
   if (forwardClient) {
     for (const name in inv.headers) if (!notForwarded.has(name)) headers[name] = inv.headers[name]
@@ -71,14 +78,10 @@ export function integrationRequestHeaders(inv: Invocation, integration: Integrat
       headers['x-forwarded-for'] = forwardedFor(inv)
     }
   }
-  const plan = requestPlan(integration)
-  if (plan.headers.length > 0) {
-    checkMappableHeaders(integration)
-    for (const { name, source } of plan.headers) {
-      if (silentlyDropped.has(name)) continue
-      const value = resolveRequestSource(source, inv, body)
-      if (value !== undefined) headers[name] = value
-    }
+  checkMappableHeaders(plan)
+  for (const { name, read } of plan.headers) {
+    const value = read(inv, body)
+    if (value !== undefined) headers[name] = checkHeaderValue(name, value)
   }
   headers['x-amzn-apigateway-api-id'] = inv.api.id
   headers['x-amzn-trace-id'] = inv.headers['x-amzn-trace-id'] ?? traceIdFor(inv.requestId, inv.startedAt)

@@ -1,5 +1,6 @@
-import type { Integration } from '../definitions/table'
+import type { PassthroughBehavior } from '../definitions/table'
 import { GatewayError } from '../gateway-responses/error'
+import type { MediaTemplate } from './templates'
 
 /** `application/json; charset=UTF-8` → `application/json`; no Content-Type counts as JSON. */
 export const mediaTypeOf = (contentType: string | null) =>
@@ -9,15 +10,13 @@ export const mediaTypeOf = (contentType: string | null) =>
  * Picks the request template for the request's Content-Type, applying the passthrough
  * behaviour (../shared/spec §2.2): a template to render, `passthrough` for the raw body,
  * or AWS's 415 Unsupported Media Type.
+ * @example selectRequestTemplate(plan.requestTemplates, 'WHEN_NO_MATCH', 'text/plain') // 'passthrough' when none is for text/plain
  */
-export function selectRequestTemplate(integration: Integration, contentType: string | null): { template: string; key: string } | 'passthrough' {
-  const templates = integration.requestTemplates
-  const keys = Object.keys(templates)
+export function selectRequestTemplate(templates: MediaTemplate[], behavior: PassthroughBehavior, contentType: string | null): MediaTemplate | 'passthrough' {
   const mediaType = mediaTypeOf(contentType)
-  const key = keys.find((k) => k.toLowerCase() === mediaType)
-  if (key !== undefined) return { template: templates[key], key }
-  const behavior = integration.passthroughBehavior
-  if (behavior === 'NEVER' || (behavior === 'WHEN_NO_TEMPLATES' && keys.length > 0)) {
+  const found = templates.find((t) => t.mediaType === mediaType)
+  if (found) return found
+  if (behavior === 'NEVER' || (behavior === 'WHEN_NO_TEMPLATES' && templates.length > 0)) {
     throw new GatewayError('UNSUPPORTED_MEDIA_TYPE')
   }
   return 'passthrough'
@@ -26,15 +25,14 @@ export function selectRequestTemplate(integration: Integration, contentType: str
 /**
  * Picks the response template for the request's Accept: the first listed type that has one,
  * else `application/json`, else the first template defined.
+ * @example selectResponseTemplate(response.templates, 'text/html, application/json')?.key // 'application/json' when only that one exists
  */
-export function selectResponseTemplate(templates: Record<string, string>, accept: string | null): { template: string; key: string } | undefined {
-  const keys = Object.keys(templates)
-  if (keys.length === 0) return undefined
+export function selectResponseTemplate(templates: MediaTemplate[], accept: string | null): MediaTemplate | undefined {
+  if (templates.length === 0) return undefined
   for (const part of (accept ?? 'application/json').split(',')) {
     const type = part.split(';')[0].trim().toLowerCase()
-    const key = keys.find((k) => k.toLowerCase() === type)
-    if (key !== undefined) return { template: templates[key], key }
+    const found = templates.find((t) => t.mediaType === type)
+    if (found) return found
   }
-  const key = keys.find((k) => k.toLowerCase() === 'application/json') ?? keys[0]
-  return { template: templates[key], key }
+  return templates.find((t) => t.mediaType === 'application/json') ?? templates[0]
 }

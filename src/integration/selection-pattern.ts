@@ -1,4 +1,4 @@
-import type { IntegrationResponse } from '../definitions/table'
+import { failsWhenUsed } from './compile-failure'
 
 /**
  * Java regex → JS RegExp, matched in full (AWS's `2\d{2}` must not accept `2000`).
@@ -24,20 +24,36 @@ function checkRepetitions(pattern: string) {
   }
 }
 
-const compiled = new WeakMap<IntegrationResponse, RegExp>()
+/** A compiled selection pattern: `test` as a full match. */
+export interface SelectionPattern {
+  test(value: string): boolean
+}
+
+/**
+ * A selection pattern compiled once, with the integration; null is the default response. A
+ * pattern Java would refuse (the build reports it) fails its method with a 500 when reached.
+ * @example compileSelectionPattern('4\\d{2}')?.test('404') // true
+ */
+export function compileSelectionPattern(pattern: string | null): SelectionPattern | null {
+  if (pattern === null) return null
+  try {
+    return toJavaRegExp(pattern)
+  } catch (e) {
+    return { test: failsWhenUsed('selection pattern', e) }
+  }
+}
 
 /**
  * Picks the integration response whose selection pattern matches `value` (a status code,
  * or a Lambda error message), else the default one; undefined when neither exists.
  * A null value (a successful Lambda invocation) takes the default response only.
+ * @example selectIntegrationResponse(plan.responses, '404')
  */
-export function selectIntegrationResponse(responses: IntegrationResponse[], value: string | null): IntegrationResponse | undefined {
+export function selectIntegrationResponse<R extends { pattern: SelectionPattern | null }>(responses: R[], value: string | null): R | undefined {
   for (const r of responses) {
-    if (r.selectionPattern === null) return r
+    if (r.pattern === null) return r
     if (value === null) continue
-    let re = compiled.get(r)
-    if (!re) compiled.set(r, (re = toJavaRegExp(r.selectionPattern)))
-    if (re.test(value)) return r
+    if (r.pattern.test(value)) return r
   }
   return undefined
 }

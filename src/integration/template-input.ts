@@ -1,5 +1,5 @@
 import { queryOf, type Invocation } from '../invocation'
-import type { TemplateInput, TemplateParams } from '../vtl'
+import { markCaseInsensitive, type TemplateInput, type TemplateParams } from '../vtl'
 import { contextOf } from '../context'
 
 /** Headers `$input.params()` never shows (recorded against AWS). */
@@ -26,7 +26,12 @@ function decode(s: string): string {
   }
 }
 
-/** The method request's parameters as `$input.params()` shows them: URL-decoded. */
+/**
+ * The method request's parameters as `$input.params()` shows them: URL-decoded. The runtime has
+ * lost the client's spelling of header names, so the header map shows them as clients usually
+ * write them (`Content-Type`) and finds them by any spelling (`get('x-custom')`).
+ * @example methodRequestParams(inv).header // { Accept: '*\/*', 'X-Custom': 'a' }
+ */
 export function methodRequestParams(inv: Invocation): TemplateParams {
   const path: Record<string, string> = {}
   for (const [k, v] of Object.entries(inv.pathParameters)) path[k] = decode(v)
@@ -34,19 +39,25 @@ export function methodRequestParams(inv: Invocation): TemplateParams {
   for (const [k, v] of queryOf(inv)) querystring[k] = v
   const header: Record<string, string> = {}
   for (const k in inv.headers) if (!invisibleHeaders.has(k)) header[canonicalHeader(k)] = inv.headers[k]
-  return { path, querystring, header }
+  return { path, querystring, header: markCaseInsensitive(header) }
 }
 
-const canonicalNames = new Map<string, string>()
-
-/** Workers lower-case header names; templates commonly read them as sent (`Content-Type`). Cached per name. */
+/**
+ * Workers lower-case header names; templates and Lambda events show them as clients usually
+ * write them: each letter that starts the name or follows a `-` upper-cased.
+ * @example canonicalHeader('x-amzn-trace-id') // 'X-Amzn-Trace-Id'
+ */
 export function canonicalHeader(name: string): string {
-  let out = canonicalNames.get(name)
-  if (out === undefined) {
-    out = name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())
-    if (canonicalNames.size < 1000) canonicalNames.set(name, out)
+  let out = ''
+  let start = 0
+  for (;;) {
+    const dash = name.indexOf('-', start)
+    const end = dash === -1 ? name.length : dash
+    if (end > start) out += name.charAt(start).toUpperCase() + name.slice(start + 1, end)
+    if (dash === -1) return out
+    out += '-'
+    start = dash + 1
   }
-  return out
 }
 
 /** Everything a mapping template sees for this invocation. */

@@ -1,6 +1,6 @@
 import { TemplateRenderError } from './errors'
 import { javaRegExp, javaReplacement, javaSplit } from './java-regex'
-import { HostObject, isMap, javaString, javaToString, markJavaList, sameValue, type JavaMap } from './java-values'
+import { HostObject, isMap, javaString, javaToString, mapKey, markJavaList, sameValue, type JavaMap } from './java-values'
 import { LIMITS } from './limits'
 
 type Method<T> = (self: T, args: unknown[]) => unknown
@@ -104,23 +104,30 @@ const LIST_METHODS: Record<string, Method<unknown[]>> = {
 }
 
 function previous(map: JavaMap, key: string): unknown {
-  return Object.hasOwn(map, key) ? map[key] : undefined
+  const found = mapKey(map, key)
+  return found === undefined ? undefined : map[found]
 }
 
 const MAP_METHODS: Record<string, Method<JavaMap>> = {
   get: (map, [key]) => previous(map, text(key)),
-  getOrDefault: (map, [key, fallback]) => (Object.hasOwn(map, text(key)) ? map[text(key)] : fallback),
-  containsKey: (map, [key]) => Object.hasOwn(map, text(key)),
+  getOrDefault: (map, [key, fallback]) => {
+    const found = mapKey(map, text(key))
+    return found === undefined ? fallback : map[found]
+  },
+  containsKey: (map, [key]) => mapKey(map, text(key)) !== undefined,
   containsValue: (map, [value]) => Object.values(map).some((entry) => sameValue(entry, value)),
   put: (map, [key, value]) => {
-    const old = previous(map, text(key))
-    map[text(key)] = value
+    const found = mapKey(map, text(key))
+    const old = found === undefined ? undefined : map[found]
+    map[found ?? text(key)] = value
     return old
   },
   putAll: (map, [other]) => void (isMap(other) && Object.assign(map, other)),
   remove: (map, [key]) => {
-    const old = previous(map, text(key))
-    delete map[text(key)]
+    const found = mapKey(map, text(key))
+    if (found === undefined) return undefined
+    const old = map[found]
+    delete map[found]
     return old
   },
   clear: (map) => Object.keys(map).forEach((key) => delete map[key]),

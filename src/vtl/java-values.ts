@@ -21,6 +21,34 @@ export function markJavaList<T>(list: T[]): T[] {
 
 export type JavaMap = Record<string, unknown>
 
+const caseInsensitiveMaps = new WeakSet<object>()
+
+/**
+ * Marks a map whose lookups (`get`, `containsKey`, `.name`, `[name]`) ignore the case of the key, as
+ * HTTP header names do; iterating it (`keySet()`, `#foreach`, rendering) keeps its keys as they are.
+ *
+ * @example
+ * mapKey(markCaseInsensitive({ 'X-Custom': 'a' }), 'x-custom') // 'X-Custom'
+ */
+export function markCaseInsensitive<T extends JavaMap>(map: T): T {
+  caseInsensitiveMaps.add(map)
+  return map
+}
+
+/**
+ * The key under which a lookup of `key` finds its entry: `key` itself, or in a case-insensitive map the
+ * same name in another case; undefined when the map has none.
+ *
+ * @example
+ * mapKey({ a: 1 }, 'a') // 'a'
+ */
+export function mapKey(map: JavaMap, key: string): string | undefined {
+  if (Object.hasOwn(map, key)) return key
+  if (!caseInsensitiveMaps.has(map)) return undefined
+  const lower = key.toLowerCase()
+  return Object.keys(map).find((candidate) => candidate.toLowerCase() === lower)
+}
+
 /**
  * Whether a value stands for a Java Map: a plain object, not a list or an engine-provided object.
  *

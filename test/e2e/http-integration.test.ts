@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningGateway } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
+import { expectControlCharactersRefused } from './helpers/header-values'
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 255])
 let fixture: Fixture
@@ -56,6 +57,24 @@ paths:
         httpMethod: POST
         uri: http://127.0.0.1:${port}/upload
         contentHandling: CONVERT_TO_BINARY
+        responses: { default: { statusCode: '200' } }
+  /tagged:
+    get:
+      parameters: [{ name: q, in: query }]
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: GET
+        uri: http://127.0.0.1:${port}/tagged
+        requestParameters: { integration.request.header.x-q: method.request.querystring.q }
+        responses: { default: { statusCode: '200' } }
+  /headers:
+    post:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: POST
+        uri: http://127.0.0.1:${port}/headers
+        requestTemplates:
+          application/json: '{"get": "$input.params().header.get(''x-custom'')", "has": $input.params().header.containsKey(''X-CUSTOM''), "keys": "$input.params().header.keySet()"}'
         responses: { default: { statusCode: '200' } }
   /stalled-body:
     get:
@@ -159,5 +178,18 @@ describe('http integration', () => {
     const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/upload', headers: { 'content-type': 'text/plain' }, body: png.toString('base64') })
     expect(res.status).toBe(200)
     expect(JSON.parse(res.text)).toEqual({ bytes: [...png] })
+  })
+
+  it('refuses CR, LF, NUL and other controls mapped into a header with 400, before the backend', async () => {
+    await expectControlCharactersRefused(fixture, '/v1/tagged')
+  })
+
+  it('lets a template look a client header up in any case, and lists it as clients usually write it', async () => {
+    const res = await rawRequest(gateway.url, { method: 'POST', path: '/v1/headers', headers: { 'X-Custom': 'sent', 'content-type': 'application/json' }, body: '{}' })
+    expect(res.status).toBe(200)
+    const sent = JSON.parse(JSON.parse(res.text).body)
+    expect(sent.get).toBe('sent')
+    expect(sent.has).toBe(true)
+    expect(sent.keys).toMatch(/^\[.*\bX-Custom\b.*\]$/)
   })
 })

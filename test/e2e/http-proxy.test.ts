@@ -3,6 +3,7 @@ import type { RunningGateway } from './helpers/gateway'
 import type { Backend } from './helpers/backend'
 import { rawRequest } from './helpers/http'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
+import { expectControlCharactersRefused } from './helpers/header-values'
 
 const MB = 1024 * 1024
 
@@ -42,6 +43,14 @@ paths:
         httpMethod: ANY
         uri: http://127.0.0.1:${port}/{proxy}
         requestParameters: { integration.request.path.proxy: method.request.path.proxy }
+  /tagged:
+    get:
+      parameters: [{ name: q, in: query }]
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: http://127.0.0.1:${port}/tagged
+        requestParameters: { integration.request.header.x-q: method.request.querystring.q }
   /slow:
     get:
       x-amazon-apigateway-integration:
@@ -183,10 +192,14 @@ describe('http_proxy', () => {
 
   it('never lets {proxy+} change the backend host', async () => {
     const before = backend.received.length
-    const res = await rawRequest(gateway.url, { path: '/dev//evil.example/x/..%2F..%2F@evil.example' })
+    const res = await rawRequest(gateway.url, { path: '/dev//evil.example/x/%2F@evil.example' })
     expect(res.status).toBe(200)
     expect(backend.received.length).toBe(before + 1)
     expect(last().headers.host).toBe(`127.0.0.1:${backend.port}`)
+    // With dot-segments as well, it is refused before the backend (integration-prefix.test.ts has them all).
+    const dotted = await rawRequest(gateway.url, { path: '/dev//evil.example/x/..%2F..%2F@evil.example' })
+    expect(dotted.status).toBe(400)
+    expect(backend.received.length).toBe(before + 1)
   })
 
   it('streams a 20 MB response without buffering it whole', async () => {
@@ -267,6 +280,12 @@ describe('http_proxy', () => {
     expect(res.status).toBe(504)
     expect(JSON.parse(res.text)).toEqual({ message: 'Internal server error' })
     expect((await rawRequest(gateway.url, { path: '/dev/items/1' })).status).toBe(200)
+  })
+})
+
+describe('mapped header values', () => {
+  it('refuses CR, LF, NUL and other controls mapped into a header with 400, before the backend', async () => {
+    await expectControlCharactersRefused(fixture, '/dev/tagged')
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidJsonBodyError, TemplateRenderError } from '../../src/vtl'
+import { InvalidJsonBodyError, markCaseInsensitive, TemplateRenderError } from '../../src/vtl'
 import { render } from './render'
 
 const body = JSON.stringify({ s: 'text', n: 42, f: 1.5, t: true, nul: null, obj: { a: 'b', list: [1, 'x'] }, list: [{ k: 'v' }, 'y'], empty: [] })
@@ -96,5 +96,45 @@ describe('$input.params', () => {
     expect(render('{"id": $input.params().path.id}', { params: { path: { id: '42' }, querystring: {}, header: {} }, body: '{"x":1}' })).toBe(
       '{"id": 42}',
     )
+  })
+})
+
+describe('$input.params().header', () => {
+  // As methodRequestParams builds it: names as clients usually write them, looked up in any case.
+  const params = () => ({ path: {}, querystring: {}, header: markCaseInsensitive({ 'Content-Type': 'application/json', 'X-Custom': 'c' }) })
+
+  it('finds a header by whatever case the template uses: get, containsKey, getOrDefault, property, index', () => {
+    const lookups = [
+      "$input.params().header.get('x-custom')",
+      "$input.params().header.get('X-CUSTOM')",
+      "$input.params().header.containsKey('x-CuStOm')",
+      "$input.params().header.getOrDefault('content-type', 'none')",
+      '$input.params().header.X-Custom',
+      '$input.params().header.x-custom',
+      "$input.params().header['X-CUSTOM']",
+      "$input.params('X-CUSTOM')",
+    ]
+    expect(render(lookups.join('|'), { params: params() })).toBe('c|c|true|application/json|c|c|c|c')
+  })
+
+  it('still misses a header the request does not have', () => {
+    expect(render("[$input.params().header.get('x-other')][$input.params().header.containsKey('x-other')]", { params: params() })).toBe('[][false]')
+  })
+
+  it('keeps its own spelling when iterated or rendered', () => {
+    const header = '$input.params().header'
+    expect(render(`${header.replace('header', 'header.keySet()')}|#foreach($e in ${header}.entrySet())$e.key=$e.value;#end|${header}`, { params: params() })).toBe(
+      '[Content-Type, X-Custom]|Content-Type=application/json;X-Custom=c;|{Content-Type=application/json, X-Custom=c}',
+    )
+  })
+
+  it('replaces an entry put in another case instead of adding a twin', () => {
+    expect(render("#set($h = $input.params().header)#set($old = $h.put('x-custom', 'd'))$old $h", { params: params() })).toBe(
+      'c {Content-Type=application/json, X-Custom=d}',
+    )
+  })
+
+  it('leaves every other map case-sensitive, as Java does', () => {
+    expect(render("#set($m = $input.path('$'))[$m.get('A')][$m.containsKey('A')][$m.a]", { body: '{"a":1}' })).toBe('[][false][1]')
   })
 })
