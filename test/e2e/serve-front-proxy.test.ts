@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
 import { freePort } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
+import { accepts, parseHead } from './helpers/sockets'
 
 // The front proxy docs/deploy.md ships (deploy/nginx/gateway.conf), run as shipped with Debian's
 // nginx in front of `gateway serve`: what workerd would answer itself gets a 400 in AWS's shape,
@@ -82,15 +83,6 @@ async function startNginx(listen: number, upstream: number): Promise<{ stop(): P
   }
 }
 
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-
 interface RawAnswer {
   status: number
   headers: Record<string, string>
@@ -105,11 +97,10 @@ function raw(port: number, bytes: string): Promise<RawAnswer> {
     const parse = (): RawAnswer | undefined => {
       const end = text.indexOf('\r\n\r\n')
       if (end === -1) return undefined
-      const [statusLine, ...lines] = text.slice(0, end).split('\r\n')
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+      const { status, headers } = parseHead(text.slice(0, end))
       const body = text.slice(end + 4)
       if (headers['content-length'] !== undefined && Buffer.byteLength(body) < Number(headers['content-length'])) return undefined
-      return { status: Number(statusLine.split(' ')[1]), headers, body }
+      return { status, headers, body }
     }
     socket.on('data', (d) => {
       text += d

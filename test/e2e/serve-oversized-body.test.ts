@@ -1,6 +1,7 @@
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
+import { parseHead } from './helpers/sockets'
 
 // A client that declares an 11 MB body and sends it without waiting for `100 Continue` must read
 // AWS's 413, not a reset: workerd closes a connection whose request body is left unread.
@@ -39,11 +40,10 @@ function exchange(port: number, requests: { head: string; body: Buffer }[], expe
       for (;;) {
         const end = received.indexOf('\r\n\r\n')
         if (end === -1) return
-        const [statusLine, ...lines] = received.subarray(0, end).toString('latin1').split('\r\n')
-        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+        const { status, headers } = parseHead(received.subarray(0, end).toString('latin1'))
         const length = Number(headers['content-length'])
         if (received.length < end + 4 + length) return
-        answers.push({ status: Number(statusLine.split(' ')[1]), headers, body: received.subarray(end + 4, end + 4 + length).toString('utf8') })
+        answers.push({ status, headers, body: received.subarray(end + 4, end + 4 + length).toString('utf8') })
         received = received.subarray(end + 4 + length)
         if (answers.length === expected) {
           socket.end()

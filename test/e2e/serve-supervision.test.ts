@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBackend, type Backend } from './helpers/backend'
 import { freePort } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
+import { accepts } from './helpers/sockets'
 import { routesDir } from './helpers/routes'
 
 // `gateway serve` as a supervisor (systemd, a container runtime, a test harness) sees it: one
@@ -69,15 +70,6 @@ function isDead(pid: number): boolean {
     return true
   }
 }
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
 
 async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
