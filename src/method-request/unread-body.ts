@@ -2,15 +2,17 @@ import { maxPayloadBytes } from '../integration/body-limit'
 
 /** How much of a body the gateway refused it reads and drops: what AWS accepts, once more. */
 const discardLimit = 2 * maxPayloadBytes
-/** …and for how long; a slower upload has its connection closed instead, as before. */
+/** For how long in all; a slower upload has its connection closed instead, as before. */
 const discardMillis = 30_000
+/** How long a pause ends it: a client that declared a body but waits for the answer gets it. */
+const stallMillis = 1_000
 
 /**
  * Reads and drops a request body the flow answered without reading (a 413 for a declared 11 MB,
  * a 403 for a missing key on an upload), so the client receives the answer. workerd closes a
  * connection whose request body is left unread, and a client still sending then gets a TCP reset
  * instead of the response. Only bodies the client is sending anyway: not one it holds back for
- * `Expect: 100-continue`, nor one declared past the limit.
+ * `Expect: 100-continue`, nor one declared past the limit, and only while it keeps arriving.
  * @example
  * } catch (e) {
  *   await discardUnreadBody(request)
@@ -23,22 +25,23 @@ export async function discardUnreadBody(request: Request): Promise<void> {
   if (request.headers.get('expect')?.toLowerCase() === '100-continue') return
   if (Number(request.headers.get('content-length') ?? 0) > discardLimit) return
   const reader = body.getReader()
-  let timer = 0
-  const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, discardMillis)))
+  const deadline = Date.now() + discardMillis
   try {
-    await Promise.race([readToLimit(reader), expired])
+    for (let seen = 0; seen <= discardLimit && Date.now() < deadline; ) {
+      const chunk = await unlessStalled(reader.read())
+      if (!chunk || chunk.done) return
+      seen += chunk.value.byteLength
+    }
   } catch {
     // The client went away: there is no one left to answer.
   } finally {
-    clearTimeout(timer)
     reader.cancel().catch(() => undefined)
   }
 }
 
-async function readToLimit(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  for (let seen = 0; seen <= discardLimit; ) {
-    const { done, value } = await reader.read()
-    if (done) return
-    seen += value.byteLength
-  }
+/** The read, or undefined when nothing arrives for `stallMillis`. */
+function unlessStalled<T>(read: Promise<T>): Promise<T | undefined> {
+  let timer = 0
+  const stalled = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, stallMillis, undefined)))
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer))
 }
