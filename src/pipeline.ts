@@ -7,6 +7,7 @@ import { createResourceRouter } from './router/match'
 import { GatewayError } from './gateway-responses/error'
 import { renderGatewayResponse, toGatewayError } from './gateway-responses/render'
 import { checkRequestPath, readClientHeaders } from './method-request/limits'
+import { discardUnreadBody } from './method-request/unread-body'
 import { createMethodRequest } from './method-request'
 import { createIntegrationStep } from './integration'
 import { createCacheStep } from './cache'
@@ -79,6 +80,8 @@ export function createPipeline(table: RouteTable) {
       const coding = preferredCoding(headers['accept-encoding'])
       return coding ? await compressResponse(response, coding, api.minimumCompressionSize, inv.httpMethod) : response
     } catch (e) {
+      // Else workerd resets the connection of a client still sending, and it never sees the answer.
+      await discardUnreadBody(request)
       return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
     }
   }

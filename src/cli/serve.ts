@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process'
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
-import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { compileDir, writeTableModule } from './build'
+import { ListenError, listenOn } from './listen'
+import { makeWorkDir } from './work-dir'
+import { startWorkerd } from './workerd-process'
 import { cacheStoreModule, workerdConfig } from './workerd-config'
 import { checkBindings } from './check-bindings'
 
@@ -22,12 +21,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
  * Compiles `routes`, bundles the Worker and serves it on workerd (the production runtime,
- * no Miniflare in the request path). Prints `ready <url>` once the port accepts connections.
+ * no Miniflare in the request path). Prints `ready <url>` once workerd accepts on the socket
+ * this process opened; a port that cannot be opened is one line on stderr and exit 1.
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const table = await compileDir(options.routes)
   if (!table || !checkBindings(table)) return 1
-  const work = await mkdtemp(join(tmpdir(), 'gateway-serve-'))
+  const work = await makeWorkDir()
   try {
     await writeTableModule(table, join(work, 'table.js'))
     await bundleWorker(join(work, 'table.js'), join(work, 'worker.js'))
@@ -74,41 +74,30 @@ async function bundleForWorkerd(entry: string, outfile: string, alias: Record<st
   })
 }
 
-function workerdBinary(): string {
-  const require = createRequire(import.meta.url)
-  return join(require.resolve('workerd/package.json'), '..', 'bin', 'workerd')
-}
-
 async function runWorkerd(work: string, options: ServeOptions): Promise<number> {
-  const child = spawn(workerdBinary(), ['serve', join(work, 'config.capnp'), '--verbose'], { stdio: ['ignore', 'inherit', 'inherit'] })
-  const stop = () => child.kill('SIGTERM')
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
-  const exited = new Promise<number>((done) => child.once('exit', (code, signal) => done(signal === 'SIGTERM' ? 0 : (code ?? 1))))
-
-  const up = await Promise.race([waitForPort(options.host, options.port, 30_000), exited.then(() => false)])
-  if (!up) {
-    stop()
-    console.error(`workerd did not start listening on ${options.host}:${options.port}`)
-    return (await exited) || 1
+  let socket
+  try {
+    socket = await listenOn(options.host, options.port)
+  } catch (e) {
+    if (!(e instanceof ListenError)) throw e
+    console.error(`gateway: ${e.message}`)
+    return 1
   }
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host
-  console.log(`ready http://${host}:${options.port}`)
-  return exited
-}
-
-async function waitForPort(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((done) => {
-      const socket = connect({ host, port }, () => {
-        socket.destroy()
-        done(true)
-      })
-      socket.once('error', () => done(false))
-    })
-    if (open) return true
-    await new Promise((r) => setTimeout(r, 50))
+  const workerd = startWorkerd(join(work, 'config.capnp'), socket.fd)
+  // workerd holds its own copy of the socket now; this process must not accept on it.
+  socket.close()
+  process.on('SIGTERM', workerd.stop)
+  process.on('SIGINT', workerd.stop)
+  try {
+    if (!(await workerd.listening)) {
+      console.error('gateway: workerd stopped before serving (its messages are above)')
+      return (await workerd.exited) || 1
+    }
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host
+    console.log(`ready http://${host}:${socket.port}`)
+    return await workerd.exited
+  } finally {
+    process.off('SIGTERM', workerd.stop)
+    process.off('SIGINT', workerd.stop)
   }
-  return false
 }
