@@ -8,6 +8,7 @@ import { compileWebSocketApis, routeFor, type ApiPlan } from './routes'
 import { evaluateSelection } from './selection-expression'
 import { newMessageId, parsedBody } from './invocation'
 import { closeCodes, errorFrame } from './error-frame'
+import { createMessageThrottle } from './throttle'
 
 /** AWS's WebSocket limits: a frame is at most 32 KB, a message 128 KB. Workers hand over whole messages. */
 export const maxFrameBytes = 32 * 1024
@@ -22,6 +23,7 @@ const encoder = new TextEncoder()
  */
 export function createConnectionFlow(table: RouteTable) {
   const plans = compileWebSocketApis(table)
+  const admit = createMessageThrottle()
   // Connections whose `$disconnect` has run, in this object's lifetime (the attachment keeps the mark across hibernation).
   const ended = new Set<string>()
 
@@ -63,6 +65,7 @@ export function createConnectionFlow(table: RouteTable) {
       const selected = routeFor(plan, evaluateSelection(plan.ws.routeSelection, body, parsedBody(inv as WebSocketInvocation)))
       if (!selected) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
       inv.route = selected.route
+      if (!admit(plan.api.id, connection.stage, staged.settings, selected.route.routeKey, startedAt)) throw new GatewayError('THROTTLED')
       const result = await selected.run(inv as WebSocketInvocation)
       if (selected.route.twoWay) send(ws, result.body)
     } catch (e) {

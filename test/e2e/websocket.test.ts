@@ -23,6 +23,7 @@ const main = (backend: string, services: string) => `x-gateway:
     dev: { variables: { backend: '${backend}' } }
     short: { variables: { backend: '${backend}' }, idleTimeoutInSeconds: 2 }
     brief: { variables: { backend: '${backend}' }, maxConnectionDurationInSeconds: 2 }
+    limited: { variables: { backend: '${backend}' }, connectionShards: 1, defaultRouteSettings: { throttlingRateLimit: 0.01, throttlingBurstLimit: 3 }, routeSettings: { whoami: { throttlingRateLimit: 1000, throttlingBurstLimit: 1000 } } }
   routes:
     $connect:
       integration:
@@ -283,6 +284,18 @@ describe('messages', () => {
 })
 
 describe('limits', () => {
+  it('throttles messages per route (routeSettings over defaultRouteSettings) with the Too Many Requests frame', async () => {
+    const c = await client('/limited')
+    const replies: string[] = []
+    for (let i = 0; i < 5; i++) {
+      c.send({ action: 'nope' })
+      replies.push(JSON.parse(await c.next()).message ?? 'ok')
+    }
+    expect(replies).toEqual(['ok', 'ok', 'ok', 'Too Many Requests', 'Too Many Requests'])
+    c.send({ action: 'whoami' })
+    expect(JSON.parse(await c.next())).toMatchObject({ route: 'whoami' })
+  })
+
   it('closes with 1009 on a message over 32 KB, runs $disconnect, and other connections keep working', async () => {
     const other = await client()
     const c = await client()
