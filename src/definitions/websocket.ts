@@ -174,7 +174,8 @@ function compileRoute(routeKey: string, def: WsRouteDefinition, where: Path, ctx
     else if (!Object.hasOwn(ctx.authorizers, def.authorizerId)) report([...where, 'authorizerId'], `unknown authorizer "${def.authorizerId}" (not in x-gateway.authorizers)`)
     else authorizer = def.authorizerId
   }
-  if (def.apiKeyRequired && routeKey !== '$connect') report([...where, 'apiKeyRequired'], 'API keys are checked on $connect only')
+  // Served without the key check, such a route would be open to anyone: refused until keys are checked.
+  if (def.apiKeyRequired) report([...where, 'apiKeyRequired'], 'API keys on WebSocket APIs are not supported yet')
   const integration = compileIntegration(routeKey, def.integration, [...where, 'integration'], ctx)
   return { routeKey, ...(authorizer ? { authorizer } : {}), apiKeyRequired: def.apiKeyRequired ?? false, twoWay, integration }
 }

@@ -119,6 +119,12 @@ describe('WebSocket API definitions', () => {
     ])
   })
 
+  it('refuses apiKeyRequired rather than serve the route without the key check', () => {
+    expect(messages(withRoutes('    $connect: { apiKeyRequired: true, integration: { integrationType: MOCK } }\n'))).toEqual([
+      'routes/chat.yaml: $["x-gateway"].routes.$connect.apiKeyRequired: API keys on WebSocket APIs are not supported yet',
+    ])
+  })
+
   it('compiles a REQUEST authorizer on $connect with route.request identity sources', () => {
     const { table, errors } = compile(
       withRoutes(
