@@ -3,6 +3,7 @@ import type { RouteTable } from './definitions/table'
 import type { Env } from './env'
 import { createPipeline } from './pipeline'
 import { adminApi } from './admin'
+import { createWebSocketFlow } from './websocket/flow'
 
 /**
  * The Worker: Hono serves the gateway's own paths (`/_gateway/…`) and hands every other
@@ -11,6 +12,8 @@ import { adminApi } from './admin'
  */
 export function createGateway(table: RouteTable) {
   const handle = createPipeline(table)
+  // WebSocket handshakes and `@connections`; absent (no cost to other APIs) when no file defines a WebSocket API.
+  const websocket = table.apis.some((a) => a.protocol === 'WEBSOCKET') ? createWebSocketFlow(table) : undefined
   const app = new Hono<{ Bindings: Env }>()
   app.get('/_gateway/health', (c) => c.json({ status: 'ok', apis: table.apis.map((a) => ({ id: a.id, stages: Object.keys(a.stages) })) }))
   app.route('/_gateway/admin', adminApi(table))
@@ -19,7 +22,8 @@ export function createGateway(table: RouteTable) {
     /** `/_gateway/…` through Hono; API traffic straight into the flow (measured: Hono's dispatch cost 3–5% of proxy throughput). */
     fetch(request: Request, env: Env, ctx?: ExecutionContext): Response | Promise<Response> {
       const url = request.url
-      return isGatewayPath(url) ? app.fetch(request, env, ctx) : handle(request, env, ctx, url)
+      if (isGatewayPath(url)) return app.fetch(request, env, ctx)
+      return (websocket && websocket(request, env, url)) ?? handle(request, env, ctx, url)
     },
   }
 }

@@ -13,6 +13,7 @@ import { createValidationCompiler } from './request-validation'
 import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
+import { compileWebSocketDocument } from './websocket'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -71,10 +72,7 @@ function compileDocument(
   warn: (path: Path, message: string) => void = () => {},
 ): { api: Api; plans: PlanSource } | undefined {
   const protocol = (value as { 'x-gateway'?: { protocolType?: string } } | null)?.['x-gateway']?.protocolType
-  if (typeof protocol === 'string' && protocol.toUpperCase() === 'WEBSOCKET') {
-    report(['x-gateway', 'protocolType'], 'WebSocket APIs are not supported yet')
-    return undefined
-  }
+  if (typeof protocol === 'string' && protocol.toUpperCase() === 'WEBSOCKET') return compileWebSocketDocument(file, value, report, warn, apiIdFromFile)
   const doc = parseDocument(value, report, warn)
   if (!doc) return undefined
   const x = doc['x-gateway'] ?? {}

@@ -194,6 +194,8 @@ export interface Api {
    * them are rewritten to `modelUri(api.id, name)`. Absent when no method validates a body.
    */
   models?: Record<string, unknown>
+  /** WebSocket APIs only: routes, authorizers and stage settings (`resources` is then empty). */
+  websocket?: import('./websocket-table').WebSocketApi
 }
 
 export interface RouteTable {

@@ -1,11 +1,7 @@
-import { DurableObject } from 'cloudflare:workers'
-
 // The Durable Object classes are bound in wrangler.toml and the workerd config from the start,
 // so deployments keep one migration history; usage plans and WebSocket APIs give them methods.
 
-
-/** One WebSocket connection's state (Hibernation API). */
-export class WebSocketConnection extends DurableObject {}
+export { WebSocketConnection } from './websocket-connection'
 
 export { ThrottleBucket } from './throttle-bucket'
 export { ApiKeyObject } from './api-key-object'

@@ -1,4 +1,4 @@
-import type { Invocation } from '../invocation'
+import type { Env } from '../env'
 import { secretsEqual } from '../admin/auth'
 
 const bearer = /^Bearer\s+(.+)$/i
@@ -7,7 +7,8 @@ const bearer = /^Bearer\s+(.+)$/i
  * A gateway credential is used up at the gateway and never passed on: when the request's
  * `Authorization` header carries `GATEWAY_ADMIN_TOKEN` (sent, say, with `Cache-Control:
  * max-age=0` to refresh a cache entry), the header is taken out of what every integration sees —
- * forwarded headers, mapping sources, `$input.params()`, Lambda proxy events. It carries the token
+ * forwarded headers, mapping sources, `$input.params()`, Lambda proxy events, and a WebSocket
+ * API's `$connect` authorizer, integration and stored handshake headers. It carries the token
  * when the whole value, or any of its comma-separated values (a client that repeated the header),
  * is the token bare or after `Bearer ` (any case). Compared in constant time, as the admin API
  * compares. Resolves at once (undefined) when there is nothing to compare.
@@ -15,7 +16,7 @@ const bearer = /^Bearer\s+(.+)$/i
  * const withholding = withholdGatewayCredentials(inv)
  * if (withholding) await withholding
  */
-export function withholdGatewayCredentials(inv: Invocation): Promise<void> | undefined {
+export function withholdGatewayCredentials(inv: { headers: Record<string, string | undefined>; env: Pick<Env, 'GATEWAY_ADMIN_TOKEN'> }): Promise<void> | undefined {
   const authorization = inv.headers.authorization
   const token = inv.env.GATEWAY_ADMIN_TOKEN
   if (authorization === undefined || !token) return undefined

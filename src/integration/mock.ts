@@ -29,8 +29,8 @@ export async function mock(inv: Invocation, plan: IntegrationPlan): Promise<Resp
   return integrationResponse(inv, plan.responses, { selectionValue: statusCode, body: '' })
 }
 
-/** Reads `statusCode` from the rendered request template; AWS accepts non-JSON such as `{statusCode: 200}`. */
-function statusCodeOf(rendered: string): string | undefined {
+/** Reads `statusCode` from a rendered MOCK request template (REST and WebSocket); AWS accepts non-JSON such as `{statusCode: 200}`. */
+export function statusCodeOf(rendered: string): string | undefined {
   try {
     const parsed = JSON.parse(rendered) as { statusCode?: unknown }
     if (parsed && typeof parsed === 'object' && parsed.statusCode !== undefined) return String(parsed.statusCode)

@@ -1,0 +1,158 @@
+import type { RouteTable } from '../definitions/table'
+import type { Env } from '../env'
+import type { ConnectionState } from './connection'
+import type { WebSocketInvocation } from './invocation'
+import { newRequestIds } from '../invocation'
+import { GatewayError } from '../gateway-responses/error'
+import { compileWebSocketApis, routeFor, type ApiPlan } from './routes'
+import { evaluateSelection } from './selection-expression'
+import { newMessageId, parsedBody } from './invocation'
+import { closeCodes, errorFrame } from './error-frame'
+import { createMessageThrottle } from './throttle'
+
+/** AWS's WebSocket limits: a frame is at most 32 KB, a message 128 KB. Workers hand over whole messages. */
+export const maxFrameBytes = 32 * 1024
+
+const encoder = new TextEncoder()
+
+/**
+ * What a connection object does with its sockets, compiled once from the route table: each
+ * message through route selection and its route's integration (replying on two-way routes,
+ * error frames on failures), closes by the gateway, and `$disconnect` exactly once per connection.
+ * @example const flow = createConnectionFlow(table); await flow.message(ws, data, env)
+ */
+export function createConnectionFlow(table: RouteTable) {
+  const plans = compileWebSocketApis(table)
+  const admit = createMessageThrottle()
+  // Connections whose `$disconnect` has run, in this object's lifetime (the attachment keeps the mark across hibernation).
+  const ended = new Set<string>()
+
+  async function message(ws: WebSocket, data: string | ArrayBuffer, env: Env): Promise<void> {
+    const connection = ws.deserializeAttachment() as ConnectionState | null
+    if (!connection || connection.closing) return
+    const plan = plans.get(connection.apiId)
+    const staged = plan?.stage(connection.stage)
+    if (!plan || !staged) return close(ws, closeCodes.goingAway, 'Going away', env)
+    let body: string
+    if (typeof data === 'string') {
+      if (data.length > maxFrameBytes / 3 && encoder.encode(data).byteLength > maxFrameBytes) return close(ws, closeCodes.tooBig, 'Message too big', env)
+      body = data
+    } else {
+      if (!plan.acceptsBinary) return close(ws, closeCodes.unsupportedData, 'Binary frames are not supported', env)
+      if (data.byteLength > maxFrameBytes) return close(ws, closeCodes.tooBig, 'Message too big', env)
+      body = base64Of(new Uint8Array(data))
+    }
+    const startedAt = Date.now()
+    connection.lastActiveAt = startedAt
+    ws.serializeAttachment(connection)
+
+    const { requestId, extendedRequestId } = newRequestIds()
+    const inv: Omit<WebSocketInvocation, 'route'> & { route?: WebSocketInvocation['route'] } = {
+      api: plan.api,
+      ws: plan.ws,
+      stage: staged.stage,
+      eventType: 'MESSAGE',
+      connection,
+      requestId,
+      extendedRequestId,
+      startedAt,
+      messageId: newMessageId(),
+      body,
+      headers: {},
+      env,
+    }
+    try {
+      const selected = routeFor(plan, evaluateSelection(plan.ws.routeSelection, body, parsedBody(inv as WebSocketInvocation)))
+      if (!selected) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
+      inv.route = selected.route
+      if (!admit(plan.api.id, connection.stage, staged.settings, selected.route.routeKey, startedAt)) throw new GatewayError('THROTTLED')
+      const result = await selected.run(inv as WebSocketInvocation)
+      if (selected.route.twoWay) send(ws, result.body)
+    } catch (e) {
+      if (!(e instanceof GatewayError)) console.error(`${plan.api.id} ${inv.route?.routeKey ?? '?'}: message failed`, e)
+      send(ws, errorFrame(e, connection.connectionId, requestId))
+    }
+  }
+
+  /** The client closed, or the TCP connection dropped (1006): `$disconnect` unless the gateway closed it first. */
+  async function closed(ws: WebSocket, code: number, reason: string, env: Env): Promise<void> {
+    const connection = ws.deserializeAttachment() as ConnectionState | null
+    if (!connection || connection.closing || ended.has(connection.connectionId)) return
+    try {
+      ws.close(code === 1005 || code === 1006 ? closeCodes.normal : code, reason)
+    } catch {
+      // already closed (the runtime may have answered the close frame itself)
+    }
+    await disconnect(connection, code, reason, env)
+  }
+
+  /** The gateway ends a connection (DELETE, timeouts, limits): close frame first, then `$disconnect`. */
+  async function close(ws: WebSocket, code: number, reason: string, env: Env): Promise<void> {
+    const connection = ws.deserializeAttachment() as ConnectionState | null
+    if (!connection || connection.closing || ended.has(connection.connectionId)) return
+    connection.closing = true
+    try {
+      ws.serializeAttachment(connection)
+      ws.close(code, reason)
+    } catch {
+      // the socket is gone already: $disconnect still runs once, below
+    }
+    await disconnect(connection, code, reason, env)
+  }
+
+  /** `$disconnect` (../shared/spec §9.4): after the connection is gone, once; its result is ignored. */
+  async function disconnect(connection: ConnectionState, statusCode: number, reason: string, env: Env): Promise<void> {
+    if (ended.has(connection.connectionId)) return
+    ended.add(connection.connectionId)
+    if (ended.size > 100_000) ended.clear()
+    const plan = plans.get(connection.apiId)
+    const route = plan?.routes.get('$disconnect')
+    const staged = plan?.stage(connection.stage)
+    if (!plan || !route || !staged) return
+    const { requestId, extendedRequestId } = newRequestIds()
+    const inv: WebSocketInvocation = {
+      api: plan.api,
+      ws: plan.ws,
+      stage: staged.stage,
+      route: route.route,
+      eventType: 'DISCONNECT',
+      connection,
+      requestId,
+      extendedRequestId,
+      startedAt: Date.now(),
+      body: '',
+      headers: connection.headers ?? {},
+      disconnect: { statusCode, reason },
+      env,
+    }
+    try {
+      await route.run(inv)
+    } catch (e) {
+      console.error(`${plan.api.id} $disconnect of ${connection.connectionId} failed`, e)
+    }
+  }
+
+  return {
+    message,
+    closed,
+    close,
+    /** The stage settings a connection's deadlines come from. */
+    settingsOf: (connection: ConnectionState) => plans.get(connection.apiId)?.stage(connection.stage)?.settings,
+    plans: plans as ReadonlyMap<string, ApiPlan>,
+  }
+}
+
+/** Sends unless the socket has closed meanwhile (a reply racing a close is dropped, as on AWS). */
+function send(ws: WebSocket, text: string) {
+  try {
+    ws.send(text)
+  } catch {
+    // closed
+  }
+}
+
+function base64Of(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
