@@ -11,6 +11,22 @@ export function requestTime(epochMs: number): string {
 }
 
 /**
+ * The `$context.identity` members that only IAM or Cognito callers fill, null for everyone this
+ * gateway serves (REST and WebSocket alike).
+ */
+export const unsignedIdentity = {
+  accountId: null,
+  caller: null,
+  cognitoAuthenticationProvider: null,
+  cognitoAuthenticationType: null,
+  cognitoIdentityId: null,
+  cognitoIdentityPoolId: null,
+  principalOrgId: null,
+  user: null,
+  userArn: null,
+} as const
+
+/**
  * The REST `$context` (../shared/spec §2.6) for this invocation, built once on first use.
  * Null members render empty in templates, as on AWS.
  */
@@ -28,19 +44,11 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
     extendedRequestId: inv.extendedRequestId,
     httpMethod: inv.httpMethod,
     identity: {
+      ...unsignedIdentity,
       accessKey: null,
-      accountId: null,
-      caller: null,
-      cognitoAuthenticationProvider: null,
-      cognitoAuthenticationType: null,
-      cognitoIdentityId: null,
-      cognitoIdentityPoolId: null,
-      principalOrgId: null,
       sourceIp: inv.sourceIp,
       ...(inv.apiKey ? { apiKey: inv.apiKey.value, apiKeyId: inv.apiKey.id } : {}),
-      user: null,
       userAgent: inv.headers['user-agent'] ?? null,
-      userArn: null,
     },
     path: `${stagePrefix}${inv.resourcePath}`,
     protocol: 'HTTP/1.1',

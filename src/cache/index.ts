@@ -1,4 +1,5 @@
-import type { Method, RouteTable, Stage } from '../definitions/table'
+import type { RouteTable } from '../definitions/table'
+import { StageMethodMap, stageMethods } from '../definitions/walk'
 import type { Invocation } from '../invocation'
 import { recordMetric, type MetricDimensions } from '../observe/metrics'
 import { resolveMethodCache, kvValueLimitBytes, type MethodCache } from './settings'
@@ -37,24 +38,16 @@ let flushes = 0
  * const response = await cache(inv, integrations[inv.method.integration.type])
  */
 export function createCacheStep(table: RouteTable) {
-  const byStage = new Map<Stage, Map<Method, CachedMethod>>()
-  for (const api of table.apis) {
-    for (const stage of Object.values(api.stages)) {
-      const methods = new Map<Method, CachedMethod>()
-      for (const resource of api.resources) {
-        for (const method of Object.values(resource.methods)) {
-          const settings = resolveMethodCache(stage, method)
-          const dimensions = { apiId: api.id, stage: stage.name, method: `${method.httpMethod} ${method.resourcePath}` }
-          if (settings) methods.set(method, { ...settings, dimensions })
-        }
-      }
-      if (methods.size > 0) byStage.set(stage, methods)
-    }
+  const cached = new StageMethodMap<CachedMethod>()
+  for (const { api, stage, method } of stageMethods(table)) {
+    const settings = resolveMethodCache(stage, method)
+    const dimensions = { apiId: api.id, stage: stage.name, method: `${method.httpMethod} ${method.resourcePath}` }
+    if (settings) cached.set(stage, method, { ...settings, dimensions })
   }
   let warnedNoBinding = false
 
   return function cache(inv: Invocation, integrate: Integrate): Promise<Response> {
-    const settings = byStage.get(inv.stage)?.get(inv.method!)
+    const settings = cached.get(inv.stage, inv.method)
     if (!settings || (settings.getOnly && inv.httpMethod !== 'GET')) return integrate(inv)
     const kv = inv.env.CACHE
     if (!kv) {

@@ -1,6 +1,5 @@
 import type { Api, Integration, IntegrationResponse } from './table'
 import type { IntegrationDefinition } from './schema'
-import type { DefinitionError } from './errors'
 import type { Segment } from './paths'
 import { checkRequestSource, integrationRequestTarget } from './mapping-expressions'
 import { toJavaRegExp } from '../integration/selection-pattern'

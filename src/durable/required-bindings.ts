@@ -1,4 +1,5 @@
 import type { Method, RouteTable, Stage } from '../definitions/table'
+import { stageMethods } from '../definitions/walk'
 import { stageLimitOf } from '../definitions/usage-plans'
 import { resolveMethodCache } from '../cache/settings'
 import { GatewayError } from '../gateway-responses/error'
@@ -27,15 +28,9 @@ export const refusesWithout = (binding: RequiredBinding) => binding !== 'CACHE'
  */
 export function requiredBindings(table: RouteTable): Map<RequiredBinding, string> {
   const needs = new Map<RequiredBinding, string>()
-  for (const api of table.apis) {
-    for (const stage of Object.values(api.stages)) {
-      for (const resource of api.resources) {
-        for (const method of Object.values(resource.methods)) {
-          for (const binding of bindingsOf(stage, method)) {
-            if (!needs.has(binding)) needs.set(binding, `${method.httpMethod} ${method.resourcePath} of stage "${stage.name}" (${api.file})`)
-          }
-        }
-      }
+  for (const { api, stage, method } of stageMethods(table)) {
+    for (const binding of bindingsOf(stage, method)) {
+      if (!needs.has(binding)) needs.set(binding, `${method.httpMethod} ${method.resourcePath} of stage "${stage.name}" (${api.file})`)
     }
   }
   return needs

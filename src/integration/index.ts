@@ -1,4 +1,5 @@
 import type { IntegrationType, Method, RouteTable } from '../definitions/table'
+import { methodsOf } from '../definitions/walk'
 import type { Invocation } from '../invocation'
 import { compileIntegrationPlan, type IntegrationPlan } from './plan'
 import { templateCompiler } from './templates'
@@ -29,12 +30,8 @@ const integrations: Record<IntegrationType, (inv: Invocation, plan: IntegrationP
 export function createIntegrationStep(table: RouteTable) {
   const templateFor = templateCompiler()
   const plans = new Map<Method, { plan: IntegrationPlan; run: (typeof integrations)[IntegrationType] }>()
-  for (const api of table.apis) {
-    for (const resource of api.resources) {
-      for (const method of Object.values(resource.methods)) {
-        plans.set(method, { plan: compileIntegrationPlan(method.integration, templateFor), run: integrations[method.integration.type] })
-      }
-    }
+  for (const method of table.apis.flatMap((api) => [...methodsOf(api)])) {
+    plans.set(method, { plan: compileIntegrationPlan(method.integration, templateFor), run: integrations[method.integration.type] })
   }
 
   return function integrate(inv: Invocation): Promise<Response> {

@@ -6,13 +6,14 @@ import { clientKeyed } from '../client-keyed'
 /** Cloudflare's own request headers: they describe the hop to the gateway, not the client's request. */
 export const cloudflareHopHeaders = ['cf-connecting-ip', 'cf-ipcountry', 'cf-ray', 'cf-visitor', 'cdn-loop']
 
-/** Client headers HTTP_PROXY does not forward (recorded against AWS), plus Host, which fetch sets. */
-const notForwarded = new Set([
+/**
+ * Headers about the connection a request came over (RFC 9110 §7.6.1 and their older spellings),
+ * plus those AWS also keeps to itself (recorded): no integration sees them from the client.
+ */
+export const hopHeaders = [
   'connection',
-  'content-encoding',
   'content-md5',
   'expect',
-  'host',
   'keep-alive',
   'max-forwards',
   'proxy-authenticate',
@@ -22,10 +23,12 @@ const notForwarded = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'via',
   'www-authenticate',
   ...cloudflareHopHeaders,
-])
+]
+
+/** Client headers HTTP_PROXY does not forward (recorded against AWS), plus Host, which fetch sets. */
+const notForwarded = new Set([...hopHeaders, 'content-encoding', 'host', 'via'])
 
 /**
  * A mapping AWS refuses to send makes every call a 500 (recorded for HTTP, AWS and AWS_PROXY).

@@ -1,4 +1,5 @@
-import type { Method, RouteTable, Stage, Throttle } from '../definitions/table'
+import type { RouteTable, Throttle } from '../definitions/table'
+import { StageMethodMap, stageMethods } from '../definitions/walk'
 import type { Invocation } from '../invocation'
 import type { Env } from '../env'
 import { GatewayError } from '../gateway-responses/error'
@@ -24,24 +25,16 @@ interface StageBucket {
  * await throttle(inv) // throws GatewayError('THROTTLED') past a limit
  */
 export function createThrottle(table: RouteTable) {
-  const byStage = new Map<Stage, Map<Method, StageBucket>>()
-  for (const api of table.apis) {
-    for (const stage of Object.values(api.stages)) {
-      const methods = new Map<Method, StageBucket>()
-      for (const resource of api.resources) {
-        for (const method of Object.values(resource.methods)) {
-          const limit = stageLimitOf(stage, method)
-          if (limit) methods.set(method, { object: `${api.id}/${stage.name}/${methodKey(method)}`, limit })
-        }
-      }
-      if (methods.size > 0) byStage.set(stage, methods)
-    }
+  const buckets = new StageMethodMap<StageBucket>()
+  for (const { api, stage, method } of stageMethods(table)) {
+    const limit = stageLimitOf(stage, method)
+    if (limit) buckets.set(stage, method, { object: `${api.id}/${stage.name}/${methodKey(method)}`, limit })
   }
   const checkAccount = createAccountThrottle()
 
   return function throttle(inv: Invocation): Promise<void> | undefined {
     checkAccount(inv.env.GATEWAY_ACCOUNT_THROTTLE, inv.startedAt)
-    const bucket = byStage.get(inv.stage)?.get(inv.method!)
+    const bucket = buckets.get(inv.stage, inv.method)
     if (!bucket) return
     // A configured limit that cannot be enforced refuses the request (required-bindings.ts).
     if (!inv.env.THROTTLE) throw missingBindingError('THROTTLE')

@@ -1,4 +1,5 @@
 import type { Api, DefinedApiKey, Method, RouteTable, Stage, UsagePlan } from '../definitions/table'
+import { StageMethodMap, stageMethods } from '../definitions/walk'
 import type { Env } from '../env'
 import type { KeyRecord, PlanLimits } from '../durable/api-key-object'
 import { methodKey } from '../definitions/usage-plans'
@@ -12,18 +13,11 @@ import { methodKey } from '../definitions/usage-plans'
  * await keyObject(env, value).admitTerms(Date.now(), plans.termsFor(inv.stage, inv.method, value, env))
  */
 export function createPlanIndex(table: RouteTable) {
-  const plansText = new Map<Stage, Map<Method, string>>()
-  for (const api of table.apis) {
-    for (const stage of Object.values(api.stages)) {
-      const covering = table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === api.id && s.stage === stage.name).map((s) => [plan, s] as const))
-      const methods = new Map<Method, string>()
-      for (const resource of api.resources) {
-        for (const method of Object.values(resource.methods)) {
-          if (method.apiKeyRequired) methods.set(method, JSON.stringify(covering.map(([plan, s]) => planLimits(api, stage, method, plan, s))))
-        }
-      }
-      plansText.set(stage, methods)
-    }
+  const plansText = new StageMethodMap<string>()
+  for (const { api, stage, method } of stageMethods(table)) {
+    if (!method.apiKeyRequired) continue
+    const covering = table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === api.id && s.stage === stage.name).map((s) => [plan, s] as const))
+    plansText.set(stage, method, JSON.stringify(covering.map(([plan, s]) => planLimits(api, stage, method, plan, s))))
   }
   const literalSeeds = new Map<string, string>()
   const envSeeds: [variable: string, seed: string][] = []
@@ -36,7 +30,7 @@ export function createPlanIndex(table: RouteTable) {
   return {
     /** What the key's object decides a request of this stage method by (`AdmitTerms` as JSON text). */
     termsFor(stage: Stage, method: Method, value: string, env: Env): string {
-      const plans = plansText.get(stage)?.get(method) ?? '[]'
+      const plans = plansText.get(stage, method) ?? '[]'
       // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
       const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
       return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`

@@ -2,7 +2,7 @@ import type { Api, Stage } from '../definitions/table'
 import type { WebSocketApi, WebSocketRoute } from '../definitions/websocket-table'
 import type { Env } from '../env'
 import type { ConnectionState } from './connection'
-import { requestTime } from '../context'
+import { requestTime, unsignedIdentity } from '../context'
 import { accountId } from '../method-request/method-arn'
 import { parseMessage } from './selection-expression'
 
@@ -60,19 +60,11 @@ export function webSocketContext(inv: WebSocketInvocation): Record<string, unkno
     eventType: inv.eventType,
     extendedRequestId: inv.extendedRequestId,
     identity: {
-      accountId: null,
+      ...unsignedIdentity,
       apiKey: c.apiKey?.value ?? null,
       apiKeyId: c.apiKey?.id ?? null,
-      caller: null,
-      cognitoAuthenticationProvider: null,
-      cognitoAuthenticationType: null,
-      cognitoIdentityId: null,
-      cognitoIdentityPoolId: null,
-      principalOrgId: null,
       sourceIp: c.sourceIp,
-      user: null,
       userAgent: c.userAgent,
-      userArn: null,
     },
     ...(inv.messageId ? { messageId: inv.messageId } : {}),
     messageDirection: 'IN',

@@ -4,7 +4,7 @@ import { bytesToBase64 } from '../../base64'
 import { readRequestBytes } from '../body-limit'
 import { isBinary } from '../content-handling'
 import { canonicalHeader } from '../template-input'
-import { cloudflareHopHeaders } from '../request-headers'
+import { hopHeaders } from '../request-headers'
 import { clientKeyed } from '../../client-keyed'
 
 /** The Lambda proxy event, payload format 1.0 (../shared/spec §4.1). */
@@ -26,23 +26,7 @@ export interface ProxyEventV1 {
 }
 
 /** Client headers AWS leaves out of the event (recorded), and Cloudflare's own about the hop to the gateway. */
-const notInEvent = new Set([
-  'connection',
-  'content-length',
-  'content-md5',
-  'expect',
-  'keep-alive',
-  'max-forwards',
-  'proxy-authenticate',
-  'proxy-connection',
-  'server',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'www-authenticate',
-  ...cloudflareHopHeaders,
-])
+const notInEvent = new Set([...hopHeaders, 'content-length'])
 
 /** The `$context` members a REST event's requestContext carries (no `authorizer` without one). */
 const contextKeys = [
