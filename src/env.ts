@@ -2,7 +2,7 @@
 export interface Env {
   THROTTLE?: DurableObjectNamespace<import('./durable/throttle-bucket').ThrottleBucket>
   API_KEYS?: DurableObjectNamespace<import('./durable/api-key-object').ApiKeyObject>
-  CONNECTIONS?: DurableObjectNamespace<import('./durable/websocket-connection').WebSocketConnection>
+  CONNECTIONS?: DurableObjectNamespace<import('./websocket/connection').ConnectionShard>
   CONTROL?: DurableObjectNamespace
   CACHE?: KVNamespace
   GATEWAY_ADMIN_TOKEN?: string

@@ -3,10 +3,12 @@
  * and read (never changed) by the Worker on the request path.
  */
 
+import type { Authorizer, ContentHandling, IdentitySource, IntegrationType, PassthroughBehavior, Throttle } from './table-parts'
+import type { WebSocketApi } from './websocket-table'
+
+export type { Authorizer, ContentHandling, IdentitySource, IntegrationType, PassthroughBehavior, Throttle }
+
 export type Protocol = 'REST' | 'HTTP' | 'WEBSOCKET'
-export type IntegrationType = 'http_proxy' | 'http' | 'mock' | 'aws_proxy' | 'aws'
-export type PassthroughBehavior = 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER'
-export type ContentHandling = 'CONVERT_TO_TEXT' | 'CONVERT_TO_BINARY'
 
 export interface IntegrationResponse {
   /** Java regex matched in full against the status (or Lambda error message); null is the default response. */
@@ -58,31 +60,6 @@ export interface Method {
   authorizer?: { name: string; scopes: string[] }
 }
 
-/** Where an authorizer reads one identity source (`method.request.header.X`, `stageVariables.Y` …). */
-export interface IdentitySource {
-  location: 'header' | 'querystring' | 'stageVariables' | 'context'
-  name: string
-}
-
-/** A `securitySchemes` entry's `x-amazon-apigateway-authorizer`, resolved. */
-export interface Authorizer {
-  name: string
-  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS'
-  /** Lambda authorizers: the function, from `authorizerUri`. */
-  region?: string
-  functionArn?: string
-  /** `authorizerCredentials`: the role assumed to invoke the function. */
-  credentialsRole?: string
-  /** In the order written; TOKEN and Cognito read one header. */
-  identitySources: IdentitySource[]
-  /** TOKEN: `identityValidationExpression`, matched before the function is invoked. */
-  validationExpression?: string
-  /** `authorizerResultTtlInSeconds`; 0 turns the result cache off. */
-  ttlSeconds: number
-  /** Cognito: each pool's token issuer and where its signing keys are. */
-  userPools?: { issuer: string; jwksUri: string }[]
-}
-
 /** A method's request validator, resolved: the root default or its own `x-amazon-apigateway-request-validator`. */
 export interface RequestValidation {
   /** Required parameters, in the order AWS lists them (by `method.request.<location>.<name>`); empty when parameters are not validated. */
@@ -94,13 +71,6 @@ export interface RequestValidation {
 export interface Resource {
   path: string
   methods: Record<string, Method>
-}
-
-export interface Throttle {
-  /** Requests per second refilled into the bucket. */
-  rateLimit: number
-  /** Bucket size. */
-  burstLimit: number
 }
 
 export interface Stage {
@@ -195,7 +165,7 @@ export interface Api {
    */
   models?: Record<string, unknown>
   /** WebSocket APIs only: routes, authorizers and stage settings (`resources` is then empty). */
-  websocket?: import('./websocket-table').WebSocketApi
+  websocket?: WebSocketApi
 }
 
 export interface RouteTable {

@@ -1,4 +1,4 @@
-import type { Authorizer, ContentHandling, IntegrationType, PassthroughBehavior, Throttle } from './table'
+import type { Authorizer, ContentHandling, IntegrationType, PassthroughBehavior, Throttle } from './table-parts'
 
 /**
  * The compiled form of a WebSocket API (`x-gateway.protocolType: WEBSOCKET`): plain, JSON-safe

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import table from '@gateway/table'
 import type { Env } from '../env'
-import type { ConnectionState } from '../websocket/connection'
+import type { ConnectionDescription, ConnectionShard, ConnectionState } from '../websocket/connection'
 import { createConnectionFlow } from '../websocket/connections'
 import { closeCodes } from '../websocket/error-frame'
 
@@ -15,7 +15,7 @@ export const connectionHeader = 'x-gateway-connection'
  * One alarm, set to the earliest deadline, closes idle and over-age connections.
  * (The class keeps its first name so deployments keep their migration history.)
  */
-export class WebSocketConnection extends DurableObject<Env> {
+export class WebSocketConnection extends DurableObject<Env> implements ConnectionShard {
   private readonly flow = createConnectionFlow(table)
   /** The alarm as last set or read; undefined until read after a wake. */
   private alarmAt: number | null | undefined
@@ -46,7 +46,7 @@ export class WebSocketConnection extends DurableObject<Env> {
   }
 
   /** `GET @connections`: what AWS's GetConnection returns; undefined when gone. */
-  async describe(connectionId: string): Promise<{ connectedAt: string; identity: { sourceIp: string; userAgent?: string }; lastActiveAt: string } | undefined> {
+  async describe(connectionId: string): Promise<ConnectionDescription | undefined> {
     const c = this.open(connectionId)?.deserializeAttachment() as ConnectionState | undefined
     if (!c) return undefined
     return {

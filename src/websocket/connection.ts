@@ -23,6 +23,26 @@ export interface ConnectionState {
   closing?: boolean
 }
 
+/** What `GET @connections` answers (AWS's GetConnection), without the request id. */
+export interface ConnectionDescription {
+  connectedAt: string
+  identity: { sourceIp: string; userAgent?: string }
+  lastActiveAt: string
+}
+
+/**
+ * The RPC surface of a shard object (durable/websocket-connection.ts), declared here so the
+ * environment's types need not import the object and all it runs.
+ */
+export interface ConnectionShard extends Rpc.DurableObjectBranded {
+  /** `POST @connections`: false when the connection is gone. */
+  post(connectionId: string, data: string): Promise<boolean>
+  /** `GET @connections`: undefined when the connection is gone. */
+  describe(connectionId: string): Promise<ConnectionDescription | undefined>
+  /** `DELETE @connections`: false when the connection is already gone. */
+  drop(connectionId: string): Promise<boolean>
+}
+
 /** Shard index bytes, then random bytes: 10 bytes, as long as AWS's ids (`L0SM9cOFvHcCIhw=`). */
 const idBytes = 10
 

@@ -1,0 +1,40 @@
+/**
+ * The parts of the route table that REST, HTTP and WebSocket APIs share (table.ts and
+ * websocket-table.ts both build on them; neither imports the other's types back).
+ */
+
+export type IntegrationType = 'http_proxy' | 'http' | 'mock' | 'aws_proxy' | 'aws'
+export type PassthroughBehavior = 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER'
+export type ContentHandling = 'CONVERT_TO_TEXT' | 'CONVERT_TO_BINARY'
+
+/** Where an authorizer reads one identity source (`method.request.header.X`, `stageVariables.Y` …). */
+export interface IdentitySource {
+  location: 'header' | 'querystring' | 'stageVariables' | 'context'
+  name: string
+}
+
+/** A `securitySchemes` entry's `x-amazon-apigateway-authorizer`, resolved. */
+export interface Authorizer {
+  name: string
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS'
+  /** Lambda authorizers: the function, from `authorizerUri`. */
+  region?: string
+  functionArn?: string
+  /** `authorizerCredentials`: the role assumed to invoke the function. */
+  credentialsRole?: string
+  /** In the order written; TOKEN and Cognito read one header. */
+  identitySources: IdentitySource[]
+  /** TOKEN: `identityValidationExpression`, matched before the function is invoked. */
+  validationExpression?: string
+  /** `authorizerResultTtlInSeconds`; 0 turns the result cache off. */
+  ttlSeconds: number
+  /** Cognito: each pool's token issuer and where its signing keys are. */
+  userPools?: { issuer: string; jwksUri: string }[]
+}
+
+export interface Throttle {
+  /** Requests per second refilled into the bucket. */
+  rateLimit: number
+  /** Bucket size. */
+  burstLimit: number
+}
