@@ -11,6 +11,7 @@ import { discardUnreadBody } from './method-request/unread-body'
 import { createMethodRequest } from './method-request'
 import { createIntegrationStep } from './integration'
 import { createCacheStep } from './cache'
+import { withholdGatewayCredentials } from './method-request/gateway-credentials'
 import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
 
@@ -69,6 +70,9 @@ export function createPipeline(table: RouteTable) {
       if (!match) throw await noRoute(api, headers)
       inv.method = match.method
       inv.pathParameters = match.pathParameters
+      // Before the authorizer: a Lambda authorizer is a backend too.
+      const withholding = withholdGatewayCredentials(inv)
+      if (withholding) await withholding
 
       const checking = methodRequest(inv)
       if (checking) await checking

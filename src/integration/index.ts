@@ -3,7 +3,6 @@ import { methodsOf } from '../definitions/walk'
 import type { Invocation } from '../invocation'
 import { compileIntegrationPlan, type IntegrationPlan } from './plan'
 import { templateCompiler } from './templates'
-import { withholdGatewayCredentials } from './gateway-credentials'
 import { httpProxy } from './http-proxy'
 import { mock } from './mock'
 import { http } from './http'
@@ -36,7 +35,6 @@ export function createIntegrationStep(table: RouteTable) {
 
   return function integrate(inv: Invocation): Promise<Response> {
     const { plan, run } = plans.get(inv.method!)!
-    const withholding = withholdGatewayCredentials(inv)
-    return withholding ? withholding.then(() => run(inv, plan)) : run(inv, plan)
+    return run(inv, plan)
   }
 }

@@ -13,7 +13,7 @@ import { compileWebSocketApis } from './routes'
 import { createConnectAuthorizer } from './authorizer'
 import { createManagementApi } from './management'
 import { headerBudgetBytes, newConnectionId, shardName } from './connection'
-import { withholdGatewayCredentials } from '../integration/gateway-credentials'
+import { withholdGatewayCredentials } from '../method-request/gateway-credentials'
 
 const managementPath = /^\/(?:@|%40)connections\/([^/]+)$/i
 

@@ -11,6 +11,7 @@ import type { Received } from './helpers/backend'
 
 const token = 'e2e-admin-token-0123456789-do-not-forward'
 const fn = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:proxy/invocations'
+const authorizerFn = fn.replace('function:proxy', 'function:auth')
 
 const api = (port: number) => `openapi: 3.0.1
 info: { title: creds, version: '1' }
@@ -47,6 +48,22 @@ paths:
   /lambda:
     get:
       x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: '${fn}' }
+  /authorized:
+    get:
+      security: [{ user: [] }]
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${port}/authorized' }
+components:
+  securitySchemes:
+    user:
+      type: apiKey
+      name: X-User
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer:
+        type: request
+        identitySource: method.request.header.X-User
+        authorizerUri: '${authorizerFn}'
+        authorizerResultTtlInSeconds: 0
 `
 
 let fixture: Fixture
@@ -55,9 +72,11 @@ beforeAll(async () => {
   fixture = await serveWithBackend(
     (port) => ({ 'creds.yaml': api(port) }),
     {
-      '/2015-03-31/functions/': (_req, res) => {
+      '/2015-03-31/functions/': (req, res) => {
         res.setHeader('content-type', 'application/json')
-        res.end(JSON.stringify({ statusCode: 200, body: 'from the function' }))
+        if (!decodeURIComponent(req.url ?? '').includes('function:auth')) return res.end(JSON.stringify({ statusCode: 200, body: 'from the function' }))
+        const statement = { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }
+        res.end(JSON.stringify({ principalId: 'user', policyDocument: { Version: '2012-10-17', Statement: [statement] } }))
       },
     },
     { GATEWAY_ADMIN_TOKEN: token, AWS_ACCESS_KEY_ID: 'AKIAE2ECREDS00000001', AWS_SECRET_ACCESS_KEY: 'e2e/creds/secret' },
@@ -121,6 +140,19 @@ describe('the admin token never reaches an integration', () => {
     expect(event.headers.Authorization).toBeUndefined()
     expect(event.multiValueHeaders.Authorization).toBeUndefined()
     expect(everything(received)).not.toContain(token)
+  })
+
+  it('a Lambda REQUEST authorizer receives neither the header nor the token', async () => {
+    const before = fixture.backend.received.length
+    const res = await rawRequest(fixture.gateway.url, { path: '/dev/authorized', headers: { authorization: `Bearer ${token}`, 'x-user': 'alice' } })
+    expect(res.status, res.text).toBe(200)
+    const seen = fixture.backend.received.slice(before)
+    const call = seen.find((r) => decodeURIComponent(r.url).includes('function:auth'))
+    expect(call, 'the authorizer was invoked').toBeDefined()
+    const event = JSON.parse(call!.body.toString())
+    expect(event.headers['X-User'] ?? event.headers['x-user']).toBe('alice')
+    expect(event.headers.Authorization ?? event.headers.authorization).toBeUndefined()
+    for (const r of seen) expect(everything(r)).not.toContain(token)
   })
 
   it('passes any other Authorization on as before', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileOrThrow } from '../../src/definitions/compile'
-import { withholdGatewayCredentials } from '../../src/integration/gateway-credentials'
-import { testInvocation } from './invocation'
+import { withholdGatewayCredentials } from '../../src/method-request/gateway-credentials'
+import { testInvocation } from '../integration/invocation'
 
 const api = compileOrThrow([
   {

@@ -6,8 +6,8 @@ const bearer = /^Bearer\s+(.+)$/i
 /**
  * A gateway credential is used up at the gateway and never passed on: when the request's
  * `Authorization` header carries `GATEWAY_ADMIN_TOKEN` (sent, say, with `Cache-Control:
- * max-age=0` to refresh a cache entry), the header is taken out of what every integration sees —
- * forwarded headers, mapping sources, `$input.params()`, Lambda proxy events, and a WebSocket
+ * max-age=0` to refresh a cache entry), the header is taken out of the invocation before the method
+ * request, so neither an authorizer nor an integration sees it — forwarded headers, mapping sources, `$input.params()`, Lambda proxy events, and a WebSocket
  * API's `$connect` authorizer, integration and stored handshake headers. It carries the token
  * when the whole value, or any of its comma-separated values (a client that repeated the header),
  * is the token bare or after `Bearer ` (any case). Compared in constant time, as the admin API
