@@ -340,6 +340,8 @@ describe('Cognito user pool authorizer', () => {
     const res = await get('/cognito-proxy', { Authorization: await sign({ 'custom:tier': 'gold' }) })
     expect(res.status).toBe(200)
     expect(json(res.text).requestContext.authorizer.claims).toMatchObject({ sub: 'sub-ann', 'custom:tier': 'gold', token_use: 'id', iss: issuer })
+    // Two more tokens: the pool's keys, fetched for the first token the suite sent, are not fetched again.
+    for (const claims of [{ email: 'bob@example.com' }, { email: 'cy@example.com' }]) expect((await get('/cognito-proxy', { Authorization: await sign(claims) })).status).toBe(200)
     expect(jwksFetches).toBe(1)
   })
 

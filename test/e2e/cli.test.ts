@@ -101,6 +101,7 @@ describe('gateway serve', () => {
   it('serves a mock API, prints ready with the URL, and exits cleanly on SIGTERM', async () => {
     const r = await routesDir({ 'hello.yaml': mockApi })
     const g = await startGateway(r.dir)
+    let exitCode: number | null = null
     try {
       expect(g.output()).toContain(`ready ${g.url}`)
       const res = await rawRequest(g.url, { path: '/hello/world' })
@@ -108,9 +109,11 @@ describe('gateway serve', () => {
       expect(res.headers['content-type']).toBe('application/json')
       expect(JSON.parse(res.text)).toEqual({ hello: 'world', stage: '$default' })
     } finally {
-      expect(await g.stop()).toBe(0)
+      // Stopped whatever happened above; its exit code is checked after, so a failure above is the one reported.
+      exitCode = await g.stop()
       await r.remove()
     }
+    expect(exitCode).toBe(0)
   }, 60_000)
 
   it('refuses to start on invalid definitions', async () => {

@@ -142,7 +142,7 @@ describe('http_proxy', () => {
     expect(last().headers['x-amzn-apigateway-api-id']).toBe('shop')
     expect(last().headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/)
     expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
-    expect(res.headers['x-amz-apigw-id']).toBeTruthy()
+    expect(res.headers['x-amz-apigw-id']).toMatch(/^[A-Za-z0-9+/]{15}=$/)
   })
 
   it('strips hop-by-hop headers and appends X-Forwarded-For', async () => {
@@ -181,7 +181,7 @@ describe('http_proxy', () => {
     // Node's own connection headers come back renamed, the originals never reach the client.
     expect(res.headers['x-amzn-remapped-connection']).toBe('keep-alive')
     expect(res.headers['x-amzn-remapped-content-length']).toBe('12')
-    expect(res.headers['x-amzn-remapped-date']).toBeTruthy()
+    expect(Date.parse(String(res.headers['x-amzn-remapped-date']))).toBeGreaterThan(0)
     for (const gone of ['upgrade', 'keep-alive', 'proxy-connection']) expect(res.headers[gone]).toBeUndefined()
     expect(res.headers['content-length']).toBe('12')
     expect(res.headers['content-type']).toBe('application/json')
@@ -303,8 +303,10 @@ describe('backend faults', () => {
       (e: Error) => ({ error: e.message }),
     )
     // Either the client sees the connection end early, or a body shorter than the declared length.
-    if ('status' in outcome) expect(outcome.length).toBeLessThan(1000)
-    else expect(outcome.error).toMatch(/aborted|socket hang up|ECONNRESET|premature/i)
+    if ('status' in outcome) {
+      expect(outcome.status).toBe(200)
+      expect(outcome.length).toBeLessThan(1000)
+    } else expect(outcome.error).toMatch(/aborted|socket hang up|ECONNRESET|premature/i)
     expect((await rawRequest(gateway.url, { path: '/dev/items/1' })).status).toBe(200)
   })
 })
@@ -313,7 +315,7 @@ describe('bad requests', () => {
   it('answers a malformed path with 400', async () => {
     const res = await rawRequest(gateway.url, { path: '/dev/items/%zz' })
     expect(res.status).toBe(400)
-    expect(JSON.parse(res.text)).toHaveProperty('message')
+    expect(JSON.parse(res.text)).toEqual({ message: 'Bad Request' })
   })
 
   it('answers oversized headers with 413', async () => {

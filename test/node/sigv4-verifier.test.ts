@@ -27,15 +27,15 @@ describe('SigV4 verifier of the test servers', () => {
 
   it('refuses a changed body, path, signed header or key', async () => {
     const r = await signed()
-    expect(verifySigV4({ ...r, body: Buffer.from('{"a":2}') }, keys)).toHaveProperty('error')
-    expect(verifySigV4({ ...r, target: r.target.replace('function%3Af', 'function%3Ag') }, keys)).toHaveProperty('error')
-    expect(verifySigV4({ ...r, headers: r.headers.map(([n, v]) => [n, n === 'x-amz-invocation-type' ? 'RequestResponse' : v] as [string, string]) }, keys)).toHaveProperty('error')
-    expect(verifySigV4(r, new Map([['AKIDEXAMPLE', { secretAccessKey: 'other' }]]))).toHaveProperty('error')
+    expect(verifySigV4({ ...r, body: Buffer.from('{"a":2}') }, keys)).toEqual({ error: expect.stringMatching(/signature we calculated does not match/) })
+    expect(verifySigV4({ ...r, target: r.target.replace('function%3Af', 'function%3Ag') }, keys)).toEqual({ error: expect.stringMatching(/signature we calculated does not match/) })
+    expect(verifySigV4({ ...r, headers: r.headers.map(([n, v]) => [n, n === 'x-amz-invocation-type' ? 'RequestResponse' : v] as [string, string]) }, keys)).toEqual({ error: expect.stringMatching(/signature we calculated does not match/) })
+    expect(verifySigV4(r, new Map([['AKIDEXAMPLE', { secretAccessKey: 'other' }]]))).toEqual({ error: expect.stringMatching(/signature we calculated does not match/) })
   })
 
   it('refuses a stale date and a missing session token', async () => {
     const r = await signed()
-    expect(verifySigV4(r, keys, Date.now() + 10 * 60_000)).toHaveProperty('error')
-    expect(verifySigV4(r, new Map([['AKIDEXAMPLE', { ...keys.get('AKIDEXAMPLE')!, sessionToken: 't' }]]))).toHaveProperty('error')
+    expect(verifySigV4(r, keys, Date.now() + 10 * 60_000)).toEqual({ error: expect.stringMatching(/more than 5 minutes off/) })
+    expect(verifySigV4(r, new Map([['AKIDEXAMPLE', { ...keys.get('AKIDEXAMPLE')!, sessionToken: 't' }]]))).toEqual({ error: expect.stringMatching(/session token is missing, wrong or unsigned/) })
   })
 })
