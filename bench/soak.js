@@ -1,5 +1,5 @@
 /**
- * `node bench/soak.js`: the soak benchmark, all on 127.0.0.1 (docs/benchmarks.md, "Soak").
+ * `npm run bench:soak` (node bench/soak.js): the soak benchmark, all on 127.0.0.1 (docs/benchmarks.md, "Soak").
  *
  * Starts the echo backend (bench/backend.js) and one `gateway serve` with three routes to it
  * (bench/soak-routes.template.yaml): http_proxy, http_proxy behind an API key on a usage plan,

@@ -122,7 +122,7 @@ function raw(port: number, bytes: string): Promise<RawAnswer> {
  * without the gateway's `x-amzn-RequestId`, or the request reaching the gateway (Content-Length
  * with chunked, a folded header).
  */
-const malformed: { name: string; bytes: string; direct: 'workerd 500' | 'workerd 400' | 'reaches the gateway' }[] = [
+const malformed: { name: string; bytes: string; direct: 'workerd 500' | 'workerd 501' | 'workerd 400' | 'reaches the gateway' }[] = [
   { name: 'GET *', bytes: 'GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', direct: 'workerd 500' },
   { name: 'OPTIONS *', bytes: 'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', direct: 'workerd 500' },
   { name: 'an absolute-form target', bytes: 'GET http://127.0.0.1/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', direct: 'workerd 500' },
@@ -139,6 +139,9 @@ const malformed: { name: string; bytes: string; direct: 'workerd 500' | 'workerd
   },
   { name: 'HTTP/1.0 without Host', bytes: 'GET /whoami HTTP/1.0\r\n\r\n', direct: 'workerd 400' },
   { name: 'a repeated Host', bytes: 'GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: api.example.com\r\n\r\n', direct: 'workerd 500' },
+  { name: 'a Host with a space in it', bytes: 'GET /whoami HTTP/1.1\r\nHost: 127.0.0.1 evil\r\n\r\n', direct: 'workerd 500' },
+  { name: 'a Host with a slash in it', bytes: 'GET /whoami HTTP/1.1\r\nHost: 127.0.0.1/evil\r\n\r\n', direct: 'workerd 500' },
+  { name: 'a lower-case method', bytes: 'get /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', direct: 'workerd 501' },
   { name: 'a folded header line', bytes: 'GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Note: one\r\n  two\r\n\r\n', direct: 'reaches the gateway' },
   { name: 'a control character in a header name', bytes: 'GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad\x01: 1\r\n\r\n', direct: 'workerd 400' },
 ]
@@ -188,7 +191,7 @@ describe.skipIf(!nginx)(`the nginx front proxy (deploy/nginx/gateway.conf)${ngin
     const answer = await raw(f.gateway.port, bytes)
     if (direct === 'reaches the gateway') expect(answer.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
     else {
-      expect(answer.status).toBe(direct === 'workerd 500' ? 500 : 400)
+      expect(answer.status).toBe(Number(direct.slice('workerd '.length)))
       expect(answer.headers['x-amzn-requestid']).toBeUndefined()
     }
   })
