@@ -20,7 +20,13 @@ export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<vo
   const terms = plans.termsFor(inv.stage, inv.method!, value, inv.env)
   // RPC types flatten the union; the object returns an AdmitResult.
   const result = await guardDurableCall(inv, async () => (await key.admitTerms(Date.now(), terms)) as unknown as AdmitResult)
-  if (!result) return // failed open
+  if (!result) {
+    // Failing open lifts the limits, never the key check: only a key the definitions vouch for passes.
+    const keyId = plans.definedKeyId(inv.stage, inv.method!, value, inv.env)
+    if (keyId === undefined) throw new GatewayError('API_CONFIGURATION_ERROR')
+    inv.apiKey = { value, id: keyId }
+    return
+  }
 
   if (!result.ok) {
     if (result.reason === 'INVALID_API_KEY') throw new GatewayError('INVALID_API_KEY')

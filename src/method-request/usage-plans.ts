@@ -14,10 +14,12 @@ import { methodKey } from '../definitions/usage-plans'
  */
 export function createPlanIndex(table: RouteTable) {
   const plansText = new StageMethodMap<string>()
+  const planNames = new StageMethodMap<Set<string>>()
   for (const { api, stage, method } of stageMethods(table)) {
     if (!method.apiKeyRequired) continue
     const covering = table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === api.id && s.stage === stage.name).map((s) => [plan, s] as const))
     plansText.set(stage, method, JSON.stringify(covering.map(([plan, s]) => planLimits(api, stage, method, plan, s))))
+    planNames.set(stage, method, new Set(covering.map(([plan]) => plan.name)))
   }
   const literalSeeds = new Map<string, string>()
   const envSeeds: [variable: string, seed: string][] = []
@@ -34,6 +36,18 @@ export function createPlanIndex(table: RouteTable) {
       // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
       const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
       return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`
+    },
+
+    /**
+     * The id of a key defined in routes/ that is enabled and on a plan covering this stage method;
+     * undefined for any other value. For `throttlingFailOpen` when the key's object cannot answer:
+     * keys made through the admin API live only in their objects, so without it they cannot be
+     * told from a guess.
+     */
+    definedKeyId(stage: Stage, method: Method, value: string, env: Env): string | undefined {
+      const key = table.apiKeys.find((k) => k.enabled && valueOf(k, env) === value)
+      const covering = planNames.get(stage, method)
+      return key && covering && key.usagePlans.some((plan) => covering.has(plan)) ? key.id : undefined
     },
 
     /** Every defined key with its value, for the admin API. */

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { compileOrThrow } from '../../src/definitions/compile'
 import { createPipeline } from '../../src/pipeline'
 import type { Env } from '../../src/env'
@@ -9,10 +9,7 @@ const LIMITED = 'limited-key-0123456789abcdef'
 const OFF = 'off-key-0123456789abcdef0'
 const ELSEWHERE = 'other-key-0123456789abcdef'
 
-const table = compileOrThrow([
-  {
-    file: 'routes/shop.yaml',
-    text: `openapi: 3.0.1
+const definition = `openapi: 3.0.1
 components:
   securitySchemes:
     api_key: { type: apiKey, name: x-api-key, in: header }
@@ -48,9 +45,8 @@ paths:
   /open:
     get:
       x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } }
-`,
-  },
-])
+`
+const table = compileOrThrow([{ file: 'routes/shop.yaml', text: definition }])
 const handle = createPipeline(table)
 const get = (path: string, key?: string) => handle(new Request(`http://gw${path}`, { headers: key ? { 'x-api-key': key } : {} }), env as Env)
 
@@ -122,5 +118,33 @@ paths:
     expect(over.status).toBe(429)
     expect(over.headers.get('x-amzn-ErrorType')).toBe('LimitExceededException')
     expect(await over.json()).toEqual({ message: 'Limit Exceeded' })
+  })
+})
+
+describe('throttlingFailOpen when the key objects cannot answer', () => {
+  const failOpen = createPipeline(compileOrThrow([{ file: 'routes/shop.yaml', text: definition.replace('dev: { rateLimitHeaders: true }', 'dev: { throttlingFailOpen: true }') }]))
+  // A real object that cannot answer: API_KEYS bound to a class without admitTerms().
+  const broken = { ...(env as Env), API_KEYS: (env as Env).CONNECTIONS as unknown as Env['API_KEYS'] }
+  const call = (key: string) => failOpen(new Request('http://gw/dev/items', { headers: { 'x-api-key': key } }), broken)
+
+  it('serves a key defined in routes/ on a plan for the stage, unthrottled, with its identity', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    for (let i = 0; i < 3; i++) {
+      const res = await call(KEY)
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ key: KEY, keyId: table.apiKeys.find((k) => k.name === 'dev')!.id })
+    }
+    expect(String(errors.mock.calls[0]?.[0])).toMatch(/failing open/)
+    errors.mockRestore()
+  })
+
+  it('refuses any other value with 500: a guess, a disabled key, a key of another stage\'s plan', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    for (const key of ['guessed-0123456789abcdefgh', OFF, ELSEWHERE]) {
+      const res = await call(key)
+      expect(res.status, key).toBe(500)
+      expect(await res.json()).toEqual({ message: 'Internal server error' })
+    }
+    errors.mockRestore()
   })
 })
