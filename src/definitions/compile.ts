@@ -10,6 +10,7 @@ import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
 import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } from './cache-settings'
 import { createValidationCompiler } from './request-validation'
+import { awsPlacement } from './aws-placement'
 import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
@@ -105,7 +106,7 @@ function compileDocument(
     binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
     endpointType: x.endpointType ?? 'EDGE',
     apiKeySource: doc['x-amazon-apigateway-api-key-source'] ?? 'HEADER',
-    awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
+    ...awsPlacement(x),
   }
   const minimumCompressionSize = doc['x-amazon-apigateway-minimum-compression-size']
   if (minimumCompressionSize !== undefined && api.protocol !== 'REST') warn(['x-amazon-apigateway-minimum-compression-size'], 'payload compression is for REST APIs only: ignored')
