@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startGateway, type RunningGateway } from './helpers/gateway'
 import { rawRequest } from './helpers/http'
@@ -10,6 +13,8 @@ import { startAwsServices } from './conformance/aws-services'
  * and account (`x-gateway.region`, `x-gateway.accountId`) in the ARN its authorizer is asked about.
  */
 
+const run = promisify(execFile)
+const bin = fileURLToPath(new URL('../../bin/gateway.js', import.meta.url))
 const own = { accessKeyId: 'AKIAE2EPLACEMENT0001', secretAccessKey: 'e2e/placement/secret/0123456789' }
 const fn = (name: string) => `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:${name}/invocations`
 const realArn = 'arn:aws:execute-api:eu-west-1:123456789012:orders/prod'
@@ -89,8 +94,9 @@ describe('AWS_ENDPOINT_URL_<SERVICE>', () => {
   })
 
   it('refuses to start when a variable is set to something other than an http(s) URL', async () => {
-    const started = startGateway(routes.dir, { env: { AWS_ENDPOINT_URL_LAMBDA: 'localhost:9001' } })
-    await expect(started).rejects.toThrow('gateway: AWS_ENDPOINT_URL_LAMBDA must be an http(s) URL such as http://localhost:4566, got "localhost:9001"')
+    const refused = await run(process.execPath, [bin, 'serve', '--routes', routes.dir, '--port', '0'], { env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: 'localhost:9001' } }).catch((e) => e)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe('gateway: AWS_ENDPOINT_URL_LAMBDA must be an http(s) URL such as http://localhost:4566, got "localhost:9001"\n')
   })
 })
 
