@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { compileDefinitions } from '../definitions/compile'
 import { formatError } from '../definitions/errors'
@@ -26,8 +26,15 @@ export async function compileDir(dir: string, options: { summary?: boolean } = {
   return table
 }
 
-/** Writes the route table as the ES module the Worker imports as `@gateway/table`. */
-export async function writeTableModule(table: RouteTable, out: string) {
+/**
+ * Writes the route table as the ES module the Worker imports as `@gateway/table`; answers whether
+ * the file changed (an identical table is not written again, so watchers see no change).
+ * @example if (await writeTableModule(table, '.gateway/table.js')) console.log('rebuilt')
+ */
+export async function writeTableModule(table: RouteTable, out: string): Promise<boolean> {
+  const text = `export default ${JSON.stringify(table)}\n`
+  if ((await readFile(out, 'utf8').catch(() => undefined)) === text) return false
   await mkdir(dirname(out), { recursive: true })
-  await writeFile(out, `export default ${JSON.stringify(table)}\n`)
+  await writeFile(out, text)
+  return true
 }

@@ -3,6 +3,7 @@ import { compileDir, writeTableModule } from './build'
 import { serve } from './serve'
 import { UsageError } from './load'
 import { commandUsage, commands, isCommand, usage, type Command } from './usage'
+import { devBuild } from './dev-build'
 
 /**
  * Runs one `gateway` command; resolves to the process exit code (2: a usage mistake, no command
@@ -46,6 +47,8 @@ async function run(command: Command, values: Record<string, string | undefined>,
   const dir = values.routes ?? positionals[0] ?? 'routes'
   switch (command.name) {
     case 'build': {
+      // Under `wrangler dev` a broken folder must not stop the server (cli/dev-build.ts); `wrangler deploy` stays strict.
+      if (process.env.WRANGLER_COMMAND === 'dev') return devBuild(dir, values.out ?? '.gateway/table.js')
       const table = await compileDir(dir)
       if (!table) return 1
       await writeTableModule(table, values.out ?? '.gateway/table.js')
