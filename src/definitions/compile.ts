@@ -3,6 +3,7 @@ import { operationSchema, type Document, type Operation } from './schema'
 import { issueMessage, parseDocument, type Path } from './document'
 import { DefinitionsError, type DefinitionError } from './errors'
 import { parseDefinition } from './parse'
+import { openApi3 } from './swagger2'
 import { parsePathTemplate, routeShape, type Segment } from './paths'
 import { checkLambdaIntegrations, compileIntegration, warnConnection } from './integration'
 import { isResponseType } from '../gateway-responses/catalogue'
@@ -43,11 +44,14 @@ export function compileDefinitions(files: SourceFile[]): { table: RouteTable; er
     const parsed = parseDefinition(file, text)
     errors.push(...parsed.errors)
     if (parsed.errors.length > 0) continue
+    // Swagger 2.0 is read as the OpenAPI 3.0 it converts to; errors still name the file's own paths.
+    const source = openApi3(parsed.value, (path, message) => errors.push({ file, path, message }))
+    if (!source) continue
     const compiled = compileDocument(
       file,
-      parsed.value,
-      (path, message) => errors.push({ file, path, message }),
-      (path, message) => warnings.push({ file, path, message }),
+      source.value,
+      (path, message) => errors.push({ file, path: source.at(path), message }),
+      (path, message) => warnings.push({ file, path: source.at(path), message }),
     )
     if (!compiled) continue
     apis.push(compiled.api)
