@@ -1,5 +1,4 @@
 import { splitRequestUrl, type Invocation } from './invocation'
-import { accountId } from './method-request/method-arn'
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -35,7 +34,7 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
   const host = inv.headers.host ?? splitRequestUrl(inv.request.url).host
   const stagePrefix = inv.stage.name === '$default' ? '' : `/${inv.stage.name}`
   inv.context = {
-    accountId: accountId,
+    accountId: inv.api.accountId,
     apiId: inv.api.id,
     ...(inv.authorizer ? { authorizer: inv.authorizer.exposed } : {}),
     deploymentId: inv.api.id,

@@ -15,3 +15,10 @@ export interface Env {
   /** Environment variables named by `x-gateway.apiKeys[].valueFrom`. */
   [name: string]: unknown
 }
+
+/**
+ * A variable's value when it is set to something: workerd binds an unset `fromEnvironment` name as
+ * absent or empty, and either means "not configured".
+ * @example variable(env.AWS_SESSION_TOKEN) // undefined when unset or empty
+ */
+export const variable = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)

@@ -8,6 +8,7 @@ import { makeWorkDir } from './work-dir'
 import { startWorkerd } from './workerd-process'
 import { cacheStoreModule, workerdConfig } from './workerd-config'
 import { checkBindings } from './check-bindings'
+import { awsEndpointVariables, badAwsEndpoints } from './aws-endpoint-environment'
 
 export interface ServeOptions {
   routes: string
@@ -27,6 +28,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 export async function serve(options: ServeOptions): Promise<number> {
   const table = await compileDir(options.routes)
   if (!table || !checkBindings(table)) return 1
+  const badEndpoints = badAwsEndpoints(process.env)
+  for (const line of badEndpoints) console.error(`gateway: ${line}`)
+  if (badEndpoints.length > 0) return 1
   const work = await makeWorkDir()
   try {
     await writeTableModule(table, join(work, 'table.js'))
@@ -40,8 +44,8 @@ export async function serve(options: ServeOptions): Promise<number> {
       workerdConfig({
         address: `${options.host}:${options.port}`,
         storage,
-        // API keys whose value comes from the environment (`valueFrom`).
-        environment: table.apiKeys.flatMap((k) => (k.valueFrom ? [k.valueFrom] : [])),
+        // API keys whose value comes from the environment (`valueFrom`), and the AWS SDKs' endpoint variables.
+        environment: [...table.apiKeys.flatMap((k) => (k.valueFrom ? [k.valueFrom] : [])), ...awsEndpointVariables(process.env)],
       }),
     )
     return await runWorkerd(work, options)

@@ -3,6 +3,7 @@ import { operationSchema, type Document, type Operation } from './schema'
 import { issueMessage, parseDocument, type Path } from './document'
 import { DefinitionsError, type DefinitionError } from './errors'
 import { parseDefinition } from './parse'
+import { openApi3 } from './swagger2'
 import { parsePathTemplate, routeShape, type Segment } from './paths'
 import { checkLambdaIntegrations, compileIntegration, warnConnection } from './integration'
 import { isResponseType } from '../gateway-responses/catalogue'
@@ -10,6 +11,7 @@ import { resourceId } from './ids'
 import { compileStageThrottle, compileUsagePlans, type PlanSource } from './usage-plans'
 import { checkCacheSettings, compileStageCache, normalizeMethodSettingKeys } from './cache-settings'
 import { createValidationCompiler } from './request-validation'
+import { awsPlacement } from './aws-placement'
 import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
@@ -42,11 +44,14 @@ export function compileDefinitions(files: SourceFile[]): { table: RouteTable; er
     const parsed = parseDefinition(file, text)
     errors.push(...parsed.errors)
     if (parsed.errors.length > 0) continue
+    // Swagger 2.0 is read as the OpenAPI 3.0 it converts to; errors still name the file's own paths.
+    const source = openApi3(parsed.value, (path, message) => errors.push({ file, path, message }))
+    if (!source) continue
     const compiled = compileDocument(
       file,
-      parsed.value,
-      (path, message) => errors.push({ file, path, message }),
-      (path, message) => warnings.push({ file, path, message }),
+      source.value,
+      (path, message) => errors.push({ file, path: source.at(path), message }),
+      (path, message) => warnings.push({ file, path: source.at(path), message }),
     )
     if (!compiled) continue
     apis.push(compiled.api)
@@ -105,7 +110,7 @@ function compileDocument(
     binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
     endpointType: x.endpointType ?? 'EDGE',
     apiKeySource: doc['x-amazon-apigateway-api-key-source'] ?? 'HEADER',
-    awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
+    ...awsPlacement(x),
   }
   const minimumCompressionSize = doc['x-amazon-apigateway-minimum-compression-size']
   if (minimumCompressionSize !== undefined && api.protocol !== 'REST') warn(['x-amazon-apigateway-minimum-compression-size'], 'payload compression is for REST APIs only: ignored')

@@ -13,7 +13,9 @@ export function parseDefinition(file: string, text: string): { value?: unknown; 
       errors: doc.errors.map((e) => {
         const pos = e.linePos?.[0]
         const where = pos ? `line ${pos.line}, column ${pos.col}: ` : ''
-        return { file, path: [], message: `${where}${e.message.split('\n')[0]}` }
+        // The yaml library ends its first line with the position again ("… at line 3, column 1:").
+        const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+        return { file, path: [], message: `${where}${reason}` }
       }),
     }
   }

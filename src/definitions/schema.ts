@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { kvValueLimitBytes } from '../cache/settings'
+import { httpBaseUrl } from './aws-placement'
 
 /**
  * The definition format: OpenAPI 3 with AWS's `x-amazon-apigateway-*` extensions as
@@ -187,10 +188,14 @@ export const xGatewaySchema = z.looseObject({
   awsEndpoints: z
     .record(
       z.string().regex(/^(default|[a-z0-9][a-z0-9.-]*)$/),
-      z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as http://localhost:4566'),
+      z.string().regex(httpBaseUrl, 'must be an http(s) URL such as http://localhost:4566'),
       { error: (issue) => (issue.code === 'invalid_key' ? 'keys are service names as in integration ARNs (lambda, sqs, dynamodb, sts …) or default' : undefined) },
     )
     .optional(),
+  /** Beyond AWS: the region and account this API's ARNs (authorizer `methodArn`, policies) and `$context.accountId` name. */
+  region: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a region name such as eu-west-1').optional(),
+  // YAML reads 123456789012 unquoted as a number; a leading zero is lost that way, and then the length is wrong.
+  accountId: z.coerce.string().regex(/^\d{12}$/, 'must be 12 digits; quote it ("012345678901") so YAML keeps leading zeros').optional(),
   /** Serve an API whose resource policy restricts callers, without enforcing the policy (default false: refused). */
   ignoreResourcePolicy: z.boolean().optional(),
   /** Beyond AWS: a user pool ARN (as in providerARNs) → the issuer its tokens carry, e.g. a local stand-in's URL. */

@@ -155,6 +155,10 @@ export interface Api {
   apiKeySource: 'HEADER' | 'AUTHORIZER'
   /** Where AWS integrations reach each service (`x-gateway.awsEndpoints`): service or `default` → base URL. */
   awsEndpoints: Record<string, string>
+  /** The region execute-api ARNs name (`x-gateway.region`, default `local`). */
+  region: string
+  /** `$context.accountId` and the account execute-api ARNs name (`x-gateway.accountId`, default `000000000000`). */
+  accountId: string
   /** `x-amazon-apigateway-minimum-compression-size`: responses this large or larger are compressed; absent, never. */
   minimumCompressionSize?: number
   /** Authorizers by `securitySchemes` name; absent when no method uses one. */

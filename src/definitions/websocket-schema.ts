@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { apiKeySchema, stageSchema, usagePlanSchema } from './schema'
+import { httpBaseUrl } from './aws-placement'
 
 /**
  * The WebSocket API definition format: everything under `x-gateway`, field names as in
@@ -84,7 +85,11 @@ export const wsXGatewaySchema = z.looseObject({
   stages: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'stage names are letters, digits, - and _'), wsStageSchema).optional(),
   routes: z.record(z.string(), wsRouteSchema, { error: 'is required: routes keyed by route key ($connect, $disconnect, $default, custom)' }),
   authorizers: z.record(z.string(), wsAuthorizerSchema).optional(),
-  awsEndpoints: z.record(z.string(), z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as http://localhost:4566')).optional(),
+  awsEndpoints: z.record(z.string(), z.string().regex(httpBaseUrl, 'must be an http(s) URL such as http://localhost:4566')).optional(),
+  /** Beyond AWS: the region and account this API's ARNs (authorizer `methodArn`, policies) and `$context.accountId` name. */
+  region: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a region name such as eu-west-1').optional(),
+  // YAML reads 123456789012 unquoted as a number; a leading zero is lost that way, and then the length is wrong.
+  accountId: z.coerce.string().regex(/^\d{12}$/, 'must be 12 digits; quote it ("012345678901") so YAML keeps leading zeros').optional(),
   usagePlans: z.array(usagePlanSchema).optional(),
   apiKeys: z.array(apiKeySchema).optional(),
 })

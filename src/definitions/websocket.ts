@@ -5,6 +5,7 @@ import { wsDocumentSchema, type WsIntegrationDefinition, type WsRouteDefinition 
 import { issueMessage, type Path } from './document'
 import { checkFunctionArn, parseCredentials, parseIntegrationArn } from './aws-arn'
 import { stageVariableRef } from './integration'
+import { awsPlacement } from './aws-placement'
 import { compileTemplate, TemplateSyntaxError } from '../vtl'
 import { toJavaRegExp } from '../integration/selection-pattern'
 import { parseSelectionExpression } from '../websocket/selection-expression'
@@ -132,7 +133,7 @@ export function compileWebSocketDocument(file: string, value: unknown, report: R
     binaryMediaTypes: [],
     endpointType: 'REGIONAL',
     apiKeySource: apiKeySource,
-    awsEndpoints: Object.fromEntries(Object.entries(x.awsEndpoints ?? {}).map(([service, url]) => [service, url.replace(/\/+$/, '')])),
+    ...awsPlacement(x),
     websocket: { routeSelection, apiKeySource, routes, authorizers, stages: wsStages },
   }
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }

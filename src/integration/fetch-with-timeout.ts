@@ -21,10 +21,16 @@ export function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: numb
   return fetch(url, init)
 }
 
-/** A timeout is AWS's 504 INTEGRATION_TIMEOUT; a refused or broken connection is INTEGRATION_FAILURE. */
-export function integrationError(e: unknown): GatewayError {
+/**
+ * A timeout is AWS's 504 INTEGRATION_TIMEOUT; a refused or broken connection (DNS, refused,
+ * reset, TLS) is INTEGRATION_FAILURE, its cause logged here, once per request, as the client
+ * only sees `Internal server error`. The URL is logged without its query, which may hold secrets.
+ * @example throw integrationError(e, url)
+ */
+export function integrationError(e: unknown, url: string): GatewayError {
   if (e instanceof GatewayError) return e
   if (e instanceof Error && e.name === 'TimeoutError') return new GatewayError('INTEGRATION_TIMEOUT')
+  console.error(`integration request to ${url.split(/[?#]/)[0]} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)
   return new GatewayError('INTEGRATION_FAILURE', { cause: e })
 }
 
@@ -38,7 +44,7 @@ export function fetchWholeWithTimeout(url: string, init: RequestInit, timeoutMs:
       const response = await fetch(url, init)
       return { response, bytes: await readResponseBytes(response) }
     } catch (e) {
-      throw integrationError(e)
+      throw integrationError(e, url)
     }
   })
 }

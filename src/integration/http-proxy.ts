@@ -32,7 +32,7 @@ export async function httpProxy(inv: Invocation, plan: IntegrationPlan): Promise
   try {
     upstream = await fetchWithTimeout(url, init, integration.timeoutInMillis)
   } catch (e) {
-    throw integrationError(e)
+    throw integrationError(e, url)
   }
   return backendResponse(upstream, inv.requestId, inv.extendedRequestId)
 }

@@ -1,11 +1,13 @@
 import type { Invocation } from '../invocation'
+import type { Api } from '../definitions/table'
 import { decodeSegment } from '../router/decode-segment'
 
-/** The account id `$context.accountId` and execute-api ARNs show (the gateway has no AWS account of its own). */
-export const accountId = '000000000000'
-
-/** The region execute-api ARNs carry here: the gateway runs everywhere, so no AWS region fits. */
-export const arnRegion = 'local'
+/**
+ * `arn:aws:execute-api:{region}:{account}:{apiId}/{rest}`, in the API's own region and account
+ * (`x-gateway.region`, `x-gateway.accountId`).
+ * @example executeApiArn(api, 'prod/$connect') // 'arn:aws:execute-api:eu-west-1:123456789012:chat/prod/$connect'
+ */
+export const executeApiArn = (api: Pick<Api, 'id' | 'region' | 'accountId'>, rest: string) => `arn:aws:execute-api:${api.region}:${api.accountId}:${api.id}/${rest}`
 
 /**
  * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}` (../shared/spec §5.1):
@@ -14,8 +16,7 @@ export const arnRegion = 'local'
  * spelling that reaches one method with the same parameter values is judged the same.
  * @example methodArn(inv) // 'arn:aws:execute-api:local:000000000000:petstore/dev/GET/pets/7'
  */
-export const methodArn = (inv: Invocation) =>
-  `arn:aws:execute-api:${arnRegion}:${accountId}:${inv.api.id}/${inv.stage.name}/${inv.httpMethod}${matchedPath(inv.method!.resourcePath, inv.pathParameters)}`
+export const methodArn = (inv: Invocation) => executeApiArn(inv.api, `${inv.stage.name}/${inv.httpMethod}${matchedPath(inv.method!.resourcePath, inv.pathParameters)}`)
 
 /**
  * The matched resource's path template with the request's parameter values put in: what the

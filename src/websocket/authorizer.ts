@@ -6,7 +6,7 @@ import { AuthorizerCache } from '../method-request/authorizer-cache'
 import { lambdaResult } from '../method-request/authorizer-result'
 import { invokeAuthorizer } from '../method-request/lambda-authorizer'
 import { evaluatePolicy } from '../method-request/policy'
-import { accountId, arnRegion } from '../method-request/method-arn'
+import { executeApiArn } from '../method-request/method-arn'
 import { lambdaCaller } from './lambda-caller'
 import { lambdaProxyEvent } from './lambda-event'
 import { webSocketContext } from './invocation'
@@ -27,7 +27,7 @@ export function createConnectAuthorizer() {
     // WebSocket authorizers refuse a missing identity source without invoking the function, cached or not.
     const identity = readIdentity(inv, authorizer)
     if (!identity) throw new GatewayError('UNAUTHORIZED')
-    const methodArn = `arn:aws:execute-api:${arnRegion}:${accountId}:${inv.api.id}/${inv.stage.name}/$connect`
+    const methodArn = executeApiArn(inv.api, `${inv.stage.name}/$connect`)
     const key = JSON.stringify([inv.api.id, inv.stage.name, authorizer.name, identity])
     const started = Date.now()
     const { value, cached } = outputs.get(key, authorizer.ttlSeconds, () =>

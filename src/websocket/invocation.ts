@@ -3,7 +3,6 @@ import type { WebSocketApi, WebSocketRoute } from '../definitions/websocket-tabl
 import type { Env } from '../env'
 import type { ConnectionState } from './connection'
 import { requestTime, unsignedIdentity } from '../context'
-import { accountId } from '../method-request/method-arn'
 import { parseMessage } from './selection-expression'
 
 export type EventType = 'CONNECT' | 'MESSAGE' | 'DISCONNECT'
@@ -51,7 +50,7 @@ export function webSocketContext(inv: WebSocketInvocation): Record<string, unkno
   if (inv.context) return inv.context
   const c = inv.connection
   inv.context = {
-    accountId,
+    accountId: inv.api.accountId,
     apiId: inv.api.id,
     ...(c.authorizer ? { authorizer: c.authorizer } : {}),
     connectedAt: c.connectedAt,

@@ -15,7 +15,7 @@ import { documentedWaivers, waiveRuntimeLimits } from './conformance/waivers'
 import { defaultHarnessValues, fillTokens, toOpenApi, type CaseApi, type CaseMethod, type HarnessValues } from './conformance/to-openapi'
 
 /**
- * End-to-end conformance: every case of ../shared/conformance/http-cases.json (recorded against
+ * End-to-end conformance: every case of test/conformance/http-cases.json (recorded against
  * AWS API Gateway) that the gateway can run today, through the real `gateway serve` on workerd,
  * against real backends on 127.0.0.1. One API per case, told apart by `Host: <apiId>.execute-api.localhost`.
  */
@@ -78,7 +78,7 @@ const recordingClientHeaders: Record<string, string> = {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const corpusFile = fileURLToPath(new URL('../../../shared/conformance/http-cases.json', import.meta.url))
+const corpusFile = fileURLToPath(new URL('../conformance/http-cases.json', import.meta.url))
 const backendIds = ['http-echo-httpbin', 'http-echo-lambda-url', 'http-status-echo', 'http-status-echo-json', 'aws'] as const
 
 describe('http conformance', () => {

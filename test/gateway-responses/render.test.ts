@@ -6,9 +6,9 @@ import { GatewayError } from '../../src/gateway-responses/error'
 import { renderGatewayResponse } from '../../src/gateway-responses/render'
 import { corpusRuns } from '../e2e/conformance/corpus'
 
-// The corpus is shared beside the repository; a glob (unlike an import) yields nothing when it is absent.
+// The corpus is in the repository (test/conformance/); a glob (unlike an import) yields nothing when it is absent.
 const corpus = import.meta.glob<{ items: { responseType: string; defaultStatusCode: string | null }[] }>(
-  '../../../shared/conformance/gateway-response-defaults.json',
+  '../conformance/gateway-response-defaults.json',
   { eager: true, import: 'default' },
 )
 const defaults = Object.values(corpus)[0]
@@ -31,8 +31,8 @@ ${gatewayResponses}`,
 const ids = { requestId: 'r-1', extendedRequestId: 'e-1' }
 
 describe('the catalogue', () => {
-  if (!corpusRuns('gateway response defaults', 'gateway-response-defaults.json', defaults !== undefined)) return
-  it('has every AWS response type with its recorded default status (../shared/conformance)', () => {
+  if (!corpusRuns('gateway response defaults', 'test/conformance/gateway-response-defaults.json', defaults !== undefined)) return
+  it('has every AWS response type with its recorded default status (test/conformance)', () => {
     for (const item of defaults!.items) {
       const entry = catalogue[item.responseType as keyof typeof catalogue]
       expect(entry, item.responseType).toBeDefined()

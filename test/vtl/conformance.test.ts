@@ -19,8 +19,8 @@ interface VtlCase {
   }
 }
 
-// The corpus is shared beside the repository; a glob (unlike an import) yields nothing when it is absent.
-const corpus = import.meta.glob<VtlCase[]>('../../../shared/conformance/vtl-cases.json', { eager: true, import: 'default' })
+// The corpus is in the repository (test/conformance/); a glob (unlike an import) yields nothing when it is absent.
+const corpus = import.meta.glob<VtlCase[]>('../conformance/vtl-cases.json', { eager: true, import: 'default' })
 const cases = Object.values(corpus)[0]
 
 /**
@@ -67,7 +67,7 @@ function assertCase(c: VtlCase): void {
 }
 
 describe('vtl conformance corpus', () => {
-  if (!corpusRuns('vtl conformance', '../shared/conformance/vtl-cases.json', cases !== undefined)) return
+  if (!corpusRuns('vtl conformance', 'test/conformance/vtl-cases.json', cases !== undefined)) return
   const tally = { aws: 0, unit: 0, passedWithWaivers: [] as string[], failed: [] as string[] }
   afterAll(() => {
     const { aws, unit, passedWithWaivers, failed } = tally

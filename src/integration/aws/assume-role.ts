@@ -27,7 +27,7 @@ const stsTimeoutMs = 5_000
  * const temporary = await assumeRole(inv, own, 'arn:aws:iam::123456789012:role/apigw-invoke', 'eu-west-1')
  */
 export async function assumeRole(inv: Invocation, own: AwsCredentials, roleArn: string, region: string): Promise<AwsCredentials> {
-  const endpoint = endpointFor(inv.api, 'sts', region)
+  const endpoint = endpointFor(inv.api, inv.env, 'sts', region)
   const key = `${own.accessKeyId}\n${roleArn}\n${endpoint}`
   const current = held.get(key)
   if (current && Date.now() < current.expiresAt - marginMs) return current.credentials

@@ -2,6 +2,7 @@ import type { Invocation } from '../../invocation'
 import { GatewayError } from '../../gateway-responses/error'
 import { assumeRole } from './assume-role'
 import type { AwsCredentials } from './sign'
+import { variable } from '../../env'
 
 /**
  * The credentials a call to AWS signs with: the gateway's own (`AWS_ACCESS_KEY_ID`,
@@ -16,8 +17,8 @@ import type { AwsCredentials } from './sign'
  */
 export async function credentialsFor(inv: Invocation, region: string, role: string | undefined): Promise<AwsCredentials> {
   const env = inv.env
-  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID)
-  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY)
+  const accessKeyId = variable(env.AWS_ACCESS_KEY_ID)
+  const secretAccessKey = variable(env.AWS_SECRET_ACCESS_KEY)
   if (!accessKeyId || !secretAccessKey) {
     console.error(
       `${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: the AWS integration has no credentials; ` +
@@ -25,9 +26,7 @@ export async function credentialsFor(inv: Invocation, region: string, role: stri
     )
     throw new GatewayError('API_CONFIGURATION_ERROR')
   }
-  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN)
+  const sessionToken = variable(env.AWS_SESSION_TOKEN)
   const own: AwsCredentials = sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey }
   return role ? assumeRole(inv, own, role, region) : own
 }
-
-const nonEmpty = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)

@@ -54,7 +54,7 @@ export async function callLambda(
   options: { role: string | undefined; timeoutMs: number },
 ): Promise<LambdaResult | { refused: Response; reason: string }> {
   const credentials = await credentialsFor(inv, target.region, options.role)
-  const url = `${endpointFor(inv.api, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
+  const url = `${endpointFor(inv.api, inv.env, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
   const { response: res, bytes: body } = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, options.timeoutMs)
   if (res.status >= 200 && res.status < 300) {
     const functionError = res.headers.get('x-amz-function-error') ?? undefined

@@ -18,7 +18,7 @@ const bodyless = new Set(['GET', 'HEAD'])
 export function serviceRequest(inv: Invocation, target: AwsTarget, req: IntegrationRequest): SignedRequest {
   const integration = inv.method!.integration
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.httpMethod : integration.httpMethod
-  const endpoint = endpointFor(inv.api, target.service, target.region)
+  const endpoint = endpointFor(inv.api, inv.env, target.service, target.region)
   const headers = req.headers
   let base = `${endpoint}/${target.path ?? ''}`
   let contentType = req.contentType

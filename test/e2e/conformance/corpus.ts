@@ -1,9 +1,9 @@
 import { inject, it } from 'vitest'
 
 /**
- * What the conformance suites (HTTP here, VTL in test/vtl/) do when their corpus is absent. CI runs
- * with ../shared/conformance/ beside the repository, so an absent corpus fails: a suite that never
- * ran must not read as passed. `GATEWAY_SKIP_CONFORMANCE=1` (vitest.config.ts provides it to both
+ * What the conformance suites (HTTP here, VTL in test/vtl/, gateway response defaults) do when their
+ * corpus is absent. The corpus is part of the repository (test/conformance/), so a clone runs every
+ * suite; an absent file fails, as a suite that never ran must not read as passed. `GATEWAY_SKIP_CONFORMANCE=1` (vitest.config.ts provides it to both
  * projects, as workerd cannot read the environment) skips the suites instead, loudly; `.ci/run`
  * refuses it.
  */
@@ -32,7 +32,7 @@ export function corpusRuns(suite: string, corpus: string, present: boolean): boo
   if (present) return true
   it(`${suite} has its corpus`, () => {
     throw new Error(
-      `${suite}: the corpus ${corpus} is absent. Put a copy of shared/ beside the repository (../shared/conformance/), ` +
+      `${suite}: the corpus ${corpus} is missing from the checkout; restore it (\`git checkout -- test/conformance\`), ` +
         `or run the other tests with \`${optOut} npm test\` (the conformance suites are then skipped, never passed).`,
     )
   })

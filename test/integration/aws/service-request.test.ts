@@ -5,7 +5,6 @@ import { testInvocation } from '../invocation'
 import { integrationRequest } from '../../../src/integration/integration-request'
 import { awsTargetOf } from '../../../src/integration/aws/target'
 import { serviceRequest } from '../../../src/integration/aws/service-request'
-import { endpointFor } from '../../../src/integration/aws/endpoints'
 import { awsTraceId } from '../../../src/integration/aws/trace-id'
 
 const table = compileOrThrow([
@@ -96,19 +95,6 @@ describe('AWS service requests', () => {
     const inv = invocation('/fn', 'POST')
     inv.stage = { ...inv.stage, variables: {} }
     expect(() => awsTargetOf(inv)).toThrow(expect.objectContaining({ type: 'API_CONFIGURATION_ERROR' }))
-  })
-})
-
-describe('AWS endpoints', () => {
-  it("defaults to AWS's regional endpoints, China's under .com.cn", () => {
-    const bare = { ...api, awsEndpoints: {} }
-    expect(endpointFor(bare, 'lambda', 'us-east-1')).toBe('https://lambda.us-east-1.amazonaws.com')
-    expect(endpointFor(bare, 'sqs', 'cn-north-1')).toBe('https://sqs.cn-north-1.amazonaws.com.cn')
-  })
-
-  it('prefers the service, then default, of x-gateway.awsEndpoints (trailing slash dropped)', () => {
-    expect(endpointFor(api, 'sqs', 'eu-west-1')).toBe('http://127.0.0.1:4566')
-    expect(endpointFor({ ...api, awsEndpoints: { default: 'http://localhost:4566' } }, 'lambda', 'eu-west-1')).toBe('http://localhost:4566')
   })
 })
 

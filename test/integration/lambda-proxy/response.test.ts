@@ -55,8 +55,9 @@ describe('Lambda proxy response (format 1.0)', () => {
   it("decodes a base64 body only when the client's first Accept type is binary", async () => {
     const payload = { body: 'iVD/', isBase64Encoded: true, headers: { 'content-type': 'image/png' } }
     expect(new Uint8Array(await read(payload, 'image/png').arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0xff]))
-    expect(await read(payload, 'image/webp,image/png').text()).toBe('iVD/')
-    expect(await read(payload).text()).toBe('iVD/')
+    // Read as bytes: .text() on an image/png body makes workerd warn.
+    expect(new TextDecoder().decode(await read(payload, 'image/webp,image/png').arrayBuffer())).toBe('iVD/')
+    expect(new TextDecoder().decode(await read(payload).arrayBuffer())).toBe('iVD/')
     expect(() => read({ ...payload, body: 'è)(' }, 'image/png')).toThrow(expect.objectContaining({ type: 'API_CONFIGURATION_ERROR' }))
   })
 })
