@@ -1,4 +1,4 @@
-import type { Api, DefinedApiKey, Method, RouteTable, Stage, UsagePlan } from '../definitions/table'
+import type { DefinedApiKey, Method, RouteTable, Stage, UsagePlan } from '../definitions/table'
 import { StageMethodMap, stageMethods } from '../definitions/walk'
 import type { Env } from '../env'
 import type { KeyRecord, PlanLimits } from '../durable/api-key-object'
@@ -15,9 +15,7 @@ import { methodKey } from '../definitions/usage-plans'
 export function createPlanIndex(table: RouteTable) {
   const plansText = new StageMethodMap<string>()
   for (const { api, stage, method } of stageMethods(table)) {
-    if (!method.apiKeyRequired) continue
-    const covering = table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === api.id && s.stage === stage.name).map((s) => [plan, s] as const))
-    plansText.set(stage, method, JSON.stringify(covering.map(([plan, s]) => planLimits(api, stage, method, plan, s))))
+    if (method.apiKeyRequired) plansText.set(stage, method, JSON.stringify(plansCovering(table, api.id, stage.name, method)))
   }
   const literalSeeds = new Map<string, string>()
   const envSeeds: [variable: string, seed: string][] = []
@@ -27,14 +25,20 @@ export function createPlanIndex(table: RouteTable) {
     else envSeeds.push([key.valueFrom!, seed])
   }
 
+  /** The terms for plans compiled elsewhere (`plansCovering` as JSON text), e.g. a WebSocket stage's. */
+  function termsWith(plans: string, value: string, env: Env): string {
+    // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
+    const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
+    return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`
+  }
+
   return {
     /** What the key's object decides a request of this stage method by (`AdmitTerms` as JSON text). */
     termsFor(stage: Stage, method: Method, value: string, env: Env): string {
-      const plans = plansText.get(stage, method) ?? '[]'
-      // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
-      const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
-      return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`
+      return termsWith(plansText.get(stage, method) ?? '[]', value, env)
     },
+
+    termsWith,
 
     /** Every defined key with its value, for the admin API. */
     definedKeys(env: Env): (DefinedApiKey & { resolvedValue?: string })[] {
@@ -48,13 +52,22 @@ export function createPlanIndex(table: RouteTable) {
 
 export type PlanIndex = ReturnType<typeof createPlanIndex>
 
-/** One plan as it applies to one stage method: its own throttle and quota, and the method's throttle in the plan. */
-function planLimits(api: Api, stage: Stage, method: Method, plan: UsagePlan, apiStage: UsagePlan['apiStages'][number]): PlanLimits {
-  const limit = apiStage.throttle[methodKey(method)] ?? apiStage.throttle[`${method.resourcePath}/*`]
+/**
+ * The usage plans covering one API stage, as a key's object decides by them: each plan's own
+ * throttle and quota, and, for a REST method, the method's throttle in the plan.
+ * @example JSON.stringify(plansCovering(table, 'chat', 'prod')) // '[{"name":"gold","quota":{…}}]'
+ */
+export function plansCovering(table: RouteTable, apiId: string, stage: string, method?: Method): PlanLimits[] {
+  return table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === apiId && s.stage === stage).map((s) => planLimits(apiId, stage, plan, s, method)))
+}
+
+/** One plan as it applies to one stage (and method): its own throttle and quota, and the method's throttle in the plan. */
+function planLimits(apiId: string, stage: string, plan: UsagePlan, apiStage: UsagePlan['apiStages'][number], method?: Method): PlanLimits {
+  const limit = method && (apiStage.throttle[methodKey(method)] ?? apiStage.throttle[`${method.resourcePath}/*`])
   return {
     name: plan.name,
     ...(plan.throttle ? { throttle: plan.throttle } : {}),
-    ...(limit ? { methodThrottle: { bucket: `${api.id}/${stage.name}${methodKey(method)}`, limit } } : {}),
+    ...(limit ? { methodThrottle: { bucket: `${apiId}/${stage}${methodKey(method!)}`, limit } } : {}),
     ...(plan.quota ? { quota: plan.quota } : {}),
   }
 }
