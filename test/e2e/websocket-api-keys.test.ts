@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startGateway, type RunningGateway } from './helpers/gateway'
 import { routesDir } from './helpers/routes'
-import { rawRequest } from './helpers/http'
+import { adminClient } from './helpers/admin'
 import { connected, open, type Client } from './helpers/websocket'
 import { startAwsServices } from './conformance/aws-services'
 
@@ -122,15 +122,7 @@ const ask = async (c: Client, action: string) => {
   c.send({ action })
   return JSON.parse(await c.next())
 }
-const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await rawRequest(gateway.url, {
-    method,
-    path: `/_gateway/admin${path}`,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  return { status: res.status, json: res.text ? JSON.parse(res.text) : undefined }
-}
+const admin = (method: string, path: string, body?: unknown) => adminClient(gateway.url, ADMIN)(method, path, body)
 
 describe('API keys on $connect', () => {
   it('refuses the upgrade with 403 Forbidden for a missing, unknown, disabled or other-stage key', async () => {
