@@ -93,6 +93,7 @@ export function compileWebSocketDocument(file: string, value: unknown, report: R
     const route = compileRoute(routeKey, def, at('routes', routeKey), { report, warn, expression, authorizers: x.authorizers ?? {} })
     if (route) routes[routeKey] = route
   }
+  checkApiKeys(routes, apiKeySource, at, report, warn)
 
   const stages: Record<string, Stage> = {}
   const wsStages: Record<string, WebSocketStage> = {}
@@ -144,6 +145,23 @@ const throttleOf = (s: { throttlingRateLimit?: number; throttlingBurstLimit?: nu
     ? { rateLimit: s.throttlingRateLimit ?? 10000, burstLimit: s.throttlingBurstLimit ?? 5000 }
     : undefined
 
+/**
+ * The key is selected on the handshake (only it has headers), so a message route can require one
+ * only where `$connect` does; `$disconnect` runs after the connection is gone and checks nothing.
+ */
+function checkApiKeys(routes: Record<string, WebSocketRoute>, source: WebSocketApi['apiKeySource'], at: (...path: Path) => Path, report: Report, warn: Report) {
+  const connect = routes.$connect
+  if (connect?.apiKeyRequired && source === 'AUTHORIZER' && !connect.authorizer) {
+    report(at('apiKeySelectionExpression'), "$context.authorizer.usageIdentifierKey takes the key from the $connect authorizer, and $connect has none; use $request.header.x-api-key")
+  }
+  for (const route of Object.values(routes)) {
+    if (!route.apiKeyRequired || route === connect) continue
+    const where = at('routes', route.routeKey, 'apiKeyRequired')
+    if (route.routeKey === '$disconnect') warn(where, 'ignored: $disconnect runs after the connection is gone (the key is checked on $connect)')
+    else if (!connect?.apiKeyRequired) report(where, 'the API key is selected on the handshake: set apiKeyRequired on $connect too')
+  }
+}
+
 interface RouteContext {
   report: Report
   warn: Report
@@ -175,8 +193,6 @@ function compileRoute(routeKey: string, def: WsRouteDefinition, where: Path, ctx
     else if (!Object.hasOwn(ctx.authorizers, def.authorizerId)) report([...where, 'authorizerId'], `unknown authorizer "${def.authorizerId}" (not in x-gateway.authorizers)`)
     else authorizer = def.authorizerId
   }
-  // Served without the key check, such a route would be open to anyone: refused until keys are checked.
-  if (def.apiKeyRequired) report([...where, 'apiKeyRequired'], 'API keys on WebSocket APIs are not supported yet')
   const integration = compileIntegration(routeKey, def.integration, [...where, 'integration'], ctx)
   return { routeKey, ...(authorizer ? { authorizer } : {}), apiKeyRequired: def.apiKeyRequired ?? false, twoWay, integration }
 }

@@ -6,7 +6,7 @@ import { GatewayError } from '../gateway-responses/error'
  * refused with a 500 (fail closed) unless the stage sets `throttlingFailOpen`, in which case
  * it is served unthrottled and the failure is logged; undefined then stands for "no decision".
  */
-export async function guardDurableCall<T>(inv: Invocation, call: () => Promise<T>): Promise<T | undefined> {
+export async function guardDurableCall<T>(inv: Pick<Invocation, 'stage'>, call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call()
   } catch (e) {

@@ -1,4 +1,4 @@
-import type { Api, DefinedApiKey, Method, RouteTable, Stage, UsagePlan } from '../definitions/table'
+import type { DefinedApiKey, Method, RouteTable, Stage, UsagePlan } from '../definitions/table'
 import { StageMethodMap, stageMethods } from '../definitions/walk'
 import type { Env } from '../env'
 import type { KeyRecord, PlanLimits } from '../durable/api-key-object'
@@ -17,9 +17,9 @@ export function createPlanIndex(table: RouteTable) {
   const planNames = new StageMethodMap<Set<string>>()
   for (const { api, stage, method } of stageMethods(table)) {
     if (!method.apiKeyRequired) continue
-    const covering = table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === api.id && s.stage === stage.name).map((s) => [plan, s] as const))
-    plansText.set(stage, method, JSON.stringify(covering.map(([plan, s]) => planLimits(api, stage, method, plan, s))))
-    planNames.set(stage, method, new Set(covering.map(([plan]) => plan.name)))
+    const covering = plansCovering(table, api.id, stage.name, method)
+    plansText.set(stage, method, JSON.stringify(covering))
+    planNames.set(stage, method, new Set(covering.map((plan) => plan.name)))
   }
   const literalSeeds = new Map<string, string>()
   const envSeeds: [variable: string, seed: string][] = []
@@ -29,13 +29,22 @@ export function createPlanIndex(table: RouteTable) {
     else envSeeds.push([key.valueFrom!, seed])
   }
 
+  /** The terms for plans compiled elsewhere (`plansCovering` as JSON text), e.g. a WebSocket stage's. */
+  function termsWith(plans: string, value: string, env: Env): string {
+    // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
+    const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
+    return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`
+  }
+
+  function definedKeyOn(plans: Set<string>, value: string, env: Env): string | undefined {
+    const key = table.apiKeys.find((k) => k.enabled && valueOf(k, env) === value)
+    return key && key.usagePlans.some((plan) => plans.has(plan)) ? key.id : undefined
+  }
+
   return {
     /** What the key's object decides a request of this stage method by (`AdmitTerms` as JSON text). */
     termsFor(stage: Stage, method: Method, value: string, env: Env): string {
-      const plans = plansText.get(stage, method) ?? '[]'
-      // `valueFrom` keys are few, and read from the environment each time: it can change with a deploy.
-      const seed = literalSeeds.get(value) ?? envSeeds.find(([variable]) => env[variable] === value)?.[1]
-      return seed === undefined ? `{"plans":${plans}}` : `{"plans":${plans},"seed":${seed}}`
+      return termsWith(plansText.get(stage, method) ?? '[]', value, env)
     },
 
     /**
@@ -45,10 +54,15 @@ export function createPlanIndex(table: RouteTable) {
      * told from a guess.
      */
     definedKeyId(stage: Stage, method: Method, value: string, env: Env): string | undefined {
-      const key = table.apiKeys.find((k) => k.enabled && valueOf(k, env) === value)
-      const covering = planNames.get(stage, method)
-      return key && covering && key.usagePlans.some((plan) => covering.has(plan)) ? key.id : undefined
+      return definedKeyOn(planNames.get(stage, method) ?? new Set(), value, env)
     },
+
+    /** `definedKeyId` for plans compiled elsewhere (`plansCovering` as JSON text), e.g. a WebSocket stage's. */
+    definedKeyIdWith(plans: string, value: string, env: Env): string | undefined {
+      return definedKeyOn(new Set((JSON.parse(plans) as PlanLimits[]).map((plan) => plan.name)), value, env)
+    },
+
+    termsWith,
 
     /** Every defined key with its value, for the admin API. */
     definedKeys(env: Env): (DefinedApiKey & { resolvedValue?: string })[] {
@@ -62,13 +76,22 @@ export function createPlanIndex(table: RouteTable) {
 
 export type PlanIndex = ReturnType<typeof createPlanIndex>
 
-/** One plan as it applies to one stage method: its own throttle and quota, and the method's throttle in the plan. */
-function planLimits(api: Api, stage: Stage, method: Method, plan: UsagePlan, apiStage: UsagePlan['apiStages'][number]): PlanLimits {
-  const limit = apiStage.throttle[methodKey(method)] ?? apiStage.throttle[`${method.resourcePath}/*`]
+/**
+ * The usage plans covering one API stage, as a key's object decides by them: each plan's own
+ * throttle and quota, and, for a REST method, the method's throttle in the plan.
+ * @example JSON.stringify(plansCovering(table, 'chat', 'prod')) // '[{"name":"gold","quota":{…}}]'
+ */
+export function plansCovering(table: RouteTable, apiId: string, stage: string, method?: Method): PlanLimits[] {
+  return table.usagePlans.flatMap((plan) => plan.apiStages.filter((s) => s.apiId === apiId && s.stage === stage).map((s) => planLimits(apiId, stage, plan, s, method)))
+}
+
+/** One plan as it applies to one stage (and method): its own throttle and quota, and the method's throttle in the plan. */
+function planLimits(apiId: string, stage: string, plan: UsagePlan, apiStage: UsagePlan['apiStages'][number], method?: Method): PlanLimits {
+  const limit = method && (apiStage.throttle[methodKey(method)] ?? apiStage.throttle[`${method.resourcePath}/*`])
   return {
     name: plan.name,
     ...(plan.throttle ? { throttle: plan.throttle } : {}),
-    ...(limit ? { methodThrottle: { bucket: `${api.id}/${stage.name}${methodKey(method)}`, limit } } : {}),
+    ...(limit ? { methodThrottle: { bucket: `${apiId}/${stage}${methodKey(method!)}`, limit } } : {}),
     ...(plan.quota ? { quota: plan.quota } : {}),
   }
 }

@@ -13,12 +13,20 @@ export type MetricName =
   | 'CacheMissCount'
   /** Beyond AWS: cache store reads or writes that failed (the request itself was served). */
   | 'CacheErrorCount'
+  /** WebSocket APIs (../shared/spec §10.1), with IntegrationLatency; recorded by src/websocket/metrics.ts. */
+  | 'ConnectCount'
+  | 'MessageCount'
+  | 'IntegrationError'
+  | 'ClientError'
+  | 'ExecutionError'
 
 export interface MetricDimensions {
   apiId: string
   stage: string
   /** `GET /pets/{id}`, or undefined for API-level figures. */
   method?: string
+  /** WebSocket APIs: the route key (AWS's Route dimension), or undefined for API-level figures. */
+  route?: string
 }
 
 interface Series {
@@ -31,7 +39,7 @@ const series = new Map<string, Series>()
 
 /** Adds one observation (1 for a count, milliseconds for a latency). */
 export function recordMetric(name: MetricName, dimensions: MetricDimensions, value = 1) {
-  const key = `${name}\u0000${dimensions.apiId}\u0000${dimensions.stage}\u0000${dimensions.method ?? ''}`
+  const key = `${name}\u0000${dimensions.apiId}\u0000${dimensions.stage}\u0000${dimensions.method ?? ''}\u0000${dimensions.route ?? ''}`
   let s = series.get(key)
   if (!s) series.set(key, (s = { dimensions, sum: 0, count: 0 }))
   s.sum += value

@@ -7,8 +7,10 @@ import { GatewayError } from '../gateway-responses/error'
 import { compileWebSocketApis, routeFor, type ApiPlan } from './routes'
 import { evaluateSelection } from './selection-expression'
 import { newMessageId, parsedBody } from './invocation'
-import { closeCodes, errorFrame } from './error-frame'
+import { closeCodes, errorFrame, isClientRefusal } from './error-frame'
 import { createMessageThrottle } from './throttle'
+import { createWebSocketKeys } from './api-key'
+import { countWebSocket, runIntegration } from './metrics'
 
 /** AWS's WebSocket limits: a frame is at most 32 KB, a message 128 KB. Workers hand over whole messages. */
 export const maxFrameBytes = 32 * 1024
@@ -24,6 +26,7 @@ const encoder = new TextEncoder()
 export function createConnectionFlow(table: RouteTable) {
   const plans = compileWebSocketApis(table)
   const admit = createMessageThrottle()
+  const keys = createWebSocketKeys(table)
   // Connections whose `$disconnect` has run, in this object's lifetime (the attachment keeps the mark across hibernation).
   const ended = new Set<string>()
 
@@ -34,12 +37,18 @@ export function createConnectionFlow(table: RouteTable) {
     const staged = plan?.stage(connection.stage)
     if (!plan || !staged) return close(ws, closeCodes.goingAway, 'Going away', env)
     let body: string
+    // A frame the gateway refuses is the client's error, before any route is selected.
+    const refuse = (code: number, reason: string) => {
+      countWebSocket('MessageCount', plan.api.id, connection.stage)
+      countWebSocket('ClientError', plan.api.id, connection.stage)
+      return close(ws, code, reason, env)
+    }
     if (typeof data === 'string') {
-      if (data.length > maxFrameBytes / 3 && encoder.encode(data).byteLength > maxFrameBytes) return close(ws, closeCodes.tooBig, 'Message too big', env)
+      if (data.length > maxFrameBytes / 3 && encoder.encode(data).byteLength > maxFrameBytes) return refuse(closeCodes.tooBig, 'Message too big')
       body = data
     } else {
-      if (!plan.acceptsBinary) return close(ws, closeCodes.unsupportedData, 'Binary frames are not supported', env)
-      if (data.byteLength > maxFrameBytes) return close(ws, closeCodes.tooBig, 'Message too big', env)
+      if (!plan.acceptsBinary) return refuse(closeCodes.unsupportedData, 'Binary frames are not supported')
+      if (data.byteLength > maxFrameBytes) return refuse(closeCodes.tooBig, 'Message too big')
       body = base64Of(new Uint8Array(data))
     }
     const startedAt = Date.now()
@@ -61,15 +70,21 @@ export function createConnectionFlow(table: RouteTable) {
       headers: {},
       env,
     }
+    // Refusals before the integration runs are AWS's ClientError; the integration's own are counted by runIntegration.
+    let integrating = false
     try {
       const selected = routeFor(plan, evaluateSelection(plan.ws.routeSelection, body, parsedBody(inv as WebSocketInvocation)))
+      countWebSocket('MessageCount', plan.api.id, connection.stage, selected?.route.routeKey)
       if (!selected) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN')
       inv.route = selected.route
       if (!admit(plan.api.id, connection.stage, staged.settings, selected.route.routeKey, startedAt)) throw new GatewayError('THROTTLED')
-      const result = await selected.run(inv as WebSocketInvocation)
-      if (selected.route.twoWay) send(ws, result.body)
+      if (selected.route.apiKeyRequired) await keys.message(inv as WebSocketInvocation, staged.keyPlans)
+      integrating = true
+      const result = await runIntegration(selected, inv as WebSocketInvocation)
+      if (selected.route.twoWay && send(ws, result.body)) countWebSocket('MessageCount', plan.api.id, connection.stage, selected.route.routeKey)
     } catch (e) {
       if (!(e instanceof GatewayError)) console.error(`${plan.api.id} ${inv.route?.routeKey ?? '?'}: message failed`, e)
+      if (!integrating && isClientRefusal(e)) countWebSocket('ClientError', plan.api.id, connection.stage, inv.route?.routeKey)
       send(ws, errorFrame(e, connection.connectionId, requestId))
     }
   }
@@ -126,7 +141,7 @@ export function createConnectionFlow(table: RouteTable) {
       env,
     }
     try {
-      await route.run(inv)
+      await runIntegration(route, inv)
     } catch (e) {
       console.error(`${plan.api.id} $disconnect of ${connection.connectionId} failed`, e)
     }
@@ -142,12 +157,13 @@ export function createConnectionFlow(table: RouteTable) {
   }
 }
 
-/** Sends unless the socket has closed meanwhile (a reply racing a close is dropped, as on AWS). */
-function send(ws: WebSocket, text: string) {
+/** Sends unless the socket has closed meanwhile (a reply racing a close is dropped, as on AWS); false then. */
+function send(ws: WebSocket, text: string): boolean {
   try {
     ws.send(text)
+    return true
   } catch {
-    // closed
+    return false
   }
 }
 

@@ -1,9 +1,11 @@
 import { GatewayError } from '../gateway-responses/error'
+import { catalogue } from '../gateway-responses/catalogue'
 
 /**
  * The text frame AWS sends when a message fails (../shared/spec §9.5): a timeout is
- * "Endpoint request timed out", no route is "Forbidden", throttling "Too Many Requests",
- * anything else "Internal server error"; each with the connection and request ids.
+ * "Endpoint request timed out", no route or a refused API key is "Forbidden", throttling "Too Many
+ * Requests", an exhausted quota "Limit Exceeded", anything else "Internal server error"; each with
+ * the connection and request ids.
  * @example errorFrame(new GatewayError('INTEGRATION_TIMEOUT'), 'AAN1gE2pQkq-Yw==', 'a1b2…')
  */
 export function errorFrame(e: unknown, connectionId: string, requestId: string): string {
@@ -16,14 +18,24 @@ function messageOf(e: unknown): string {
     case 'INTEGRATION_TIMEOUT':
       return 'Endpoint request timed out'
     case 'MISSING_AUTHENTICATION_TOKEN':
+    case 'INVALID_API_KEY':
       return 'Forbidden'
     case 'THROTTLED':
       return 'Too Many Requests'
+    case 'QUOTA_EXCEEDED':
+      return 'Limit Exceeded'
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'Unsupported Media Type'
   }
   return 'Internal server error'
 }
+
+/**
+ * A refusal the client brought on itself (a 4XX: no route, throttled, key refused), which AWS
+ * counts as ClientError; failures of the gateway or the integration are not.
+ * @example isClientRefusal(new GatewayError('THROTTLED')) // true
+ */
+export const isClientRefusal = (e: unknown) => e instanceof GatewayError && (e.options.status ?? catalogue[e.type].status) < 500
 
 /** Close codes the gateway uses, and why. */
 export const closeCodes = {

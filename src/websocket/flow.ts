@@ -14,6 +14,8 @@ import { createConnectAuthorizer } from './authorizer'
 import { createManagementApi } from './management'
 import { headerBudgetBytes, newConnectionId, shardName } from './connection'
 import { withholdGatewayCredentials } from '../method-request/gateway-credentials'
+import { createWebSocketKeys } from './api-key'
+import { countWebSocket, runIntegration } from './metrics'
 
 const managementPath = /^\/(?:@|%40)connections\/([^/]+)$/i
 
@@ -33,6 +35,7 @@ export function createWebSocketFlow(table: RouteTable) {
   const plans = compileWebSocketApis(table)
   const authorize = createConnectAuthorizer()
   const manage = createManagementApi()
+  const keys = createWebSocketKeys(table)
 
   return function route(request: Request, env: Env, rawUrl: string): Promise<Response> | undefined {
     const url = splitRequestUrl(rawUrl)
@@ -47,13 +50,17 @@ export function createWebSocketFlow(table: RouteTable) {
   async function connect(request: Request, env: Env, api: Api, stage: Stage, resourcePath: string, url: { host: string; search: string }): Promise<Response> {
     const startedAt = Date.now()
     const { requestId, extendedRequestId } = newRequestIds()
+    // Refusals before the `$connect` integration runs are AWS's ClientError; the integration's own are counted by runIntegration.
+    let integrating = false
     try {
       const plan = plans.get(api.id)!
-      const settings = plan.stage(stage.name)!.settings
+      const staged = plan.stage(stage.name)!
+      const settings = staged.settings
       if (resourcePath !== '/') throw forbiddenError()
       const headers = readClientHeaders(request)
       await withholdGatewayCredentials({ headers, env })
       if (headers.upgrade?.toLowerCase() !== 'websocket') throw new GatewayError('BAD_REQUEST_BODY', { status: 426, message: 'Upgrade Required', errorType: 'UpgradeRequiredException' })
+      countWebSocket('ConnectCount', api.id, stage.name, '$connect')
 
       const shard = Math.floor(Math.random() * settings.connectionShards)
       const connection: ConnectionState = {
@@ -84,12 +91,16 @@ export function createWebSocketFlow(table: RouteTable) {
           query: new URLSearchParams(url.search),
           env,
         }
+        let usageIdentifierKey: string | undefined
         if (connect.route.authorizer) {
           const result = await authorize(inv, plan.ws.authorizers[connect.route.authorizer])
           connection.authorizer = result.exposed
+          usageIdentifierKey = result.usageIdentifierKey
           inv.context = undefined
         }
-        const answer = await connect.run(inv)
+        if (connect.route.apiKeyRequired) await keys.connect(inv, staged.keyPlans, usageIdentifierKey)
+        integrating = true
+        const answer = await runIntegration(connect, inv)
         if (answer.status < 200 || answer.status > 299) return new Response(null, { status: answer.status })
         upgradeHeaders = answer.headers
       }
@@ -103,7 +114,9 @@ export function createWebSocketFlow(table: RouteTable) {
       if (!accepted.webSocket || !upgradeHeaders || Object.keys(upgradeHeaders).length === 0) return accepted
       return new Response(null, { status: 101, webSocket: accepted.webSocket, headers: upgradeHeaders })
     } catch (e) {
-      return renderGatewayResponse(toGatewayError(e), { api, requestId, extendedRequestId })
+      const refusal = renderGatewayResponse(toGatewayError(e), { api, requestId, extendedRequestId })
+      if (!integrating && refusal.status < 500) countWebSocket('ClientError', api.id, stage.name, '$connect')
+      return refusal
     }
   }
 }

@@ -4,6 +4,7 @@ import { isAdmin } from '../admin/auth'
 import { objectNamed } from '../durable/object-ids'
 import { shardName, shardOf } from './connection'
 import { parseIamCredentials, verifySignature } from './sigv4'
+import { countWebSocket } from './metrics'
 
 /** AWS's limit on `PostToConnection` data: 128 KiB. */
 export const maxPostBytes = 128 * 1024
@@ -46,7 +47,10 @@ export function createManagementApi() {
     const connections = objectNamed(env.CONNECTIONS, shardName(api.id, stage.name, shard))
     switch (method) {
       case 'POST':
-        return (await connections.post(connectionId, new TextDecoder().decode(body))) ? new Response(null, { status: 200 }) : gone()
+        if (!(await connections.post(connectionId, new TextDecoder().decode(body)))) return gone()
+        // A message to the client: AWS's MessageCount counts both directions.
+        countWebSocket('MessageCount', api.id, stage.name)
+        return new Response(null, { status: 200 })
       case 'GET': {
         const info = await connections.describe(connectionId)
         return info ? Response.json(info) : gone()

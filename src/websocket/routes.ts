@@ -2,6 +2,7 @@ import type { Api, RouteTable, Stage } from '../definitions/table'
 import type { WebSocketApi, WebSocketRoute, WebSocketStage } from '../definitions/websocket-table'
 import type { WebSocketInvocation } from './invocation'
 import { webSocketIntegrations, type IntegrationResult } from './integration'
+import { plansCovering } from '../method-request/usage-plans'
 
 /** One route, its integration compiled. */
 export interface RoutePlan {
@@ -16,7 +17,15 @@ export interface ApiPlan {
   routes: Map<string, RoutePlan>
   /** Binary frames are taken (as base64 text) only when `$default` converts them, else closed with 1003. */
   acceptsBinary: boolean
-  stage(name: string): { stage: Stage; settings: WebSocketStage } | undefined
+  stage(name: string): StagePlan | undefined
+}
+
+/** One stage of a WebSocket API: its settings, and the usage plans covering it as a key's object reads them. */
+export interface StagePlan {
+  stage: Stage
+  settings: WebSocketStage
+  /** `plansCovering` of this stage as JSON text, for keys on routes with `apiKeyRequired`. */
+  keyPlans: string
 }
 
 /**
@@ -31,12 +40,16 @@ export function compileWebSocketApis(table: RouteTable): Map<string, ApiPlan> {
     if (!ws) continue
     const routes = new Map<string, RoutePlan>()
     for (const route of Object.values(ws.routes)) routes.set(route.routeKey, { route, run: webSocketIntegrations[route.integration.type](route.integration, api) })
+    const stages = new Map<string, StagePlan>()
+    for (const [name, settings] of Object.entries(ws.stages)) {
+      if (Object.hasOwn(api.stages, name)) stages.set(name, { stage: api.stages[name], settings, keyPlans: JSON.stringify(plansCovering(table, api.id, name)) })
+    }
     plans.set(api.id, {
       api,
       ws,
       routes,
       acceptsBinary: ws.routes.$default?.integration.contentHandling !== undefined,
-      stage: (name) => (Object.hasOwn(api.stages, name) && Object.hasOwn(ws.stages, name) ? { stage: api.stages[name], settings: ws.stages[name] } : undefined),
+      stage: (name) => stages.get(name),
     })
   }
   return plans

@@ -103,9 +103,32 @@ describe('WebSocket API definitions', () => {
     ])
   })
 
-  it('refuses apiKeyRequired rather than serve the route without the key check', () => {
-    expect(messages(withRoutes('    $connect: { apiKeyRequired: true, integration: { integrationType: MOCK } }\n'))).toEqual([
-      'routes/chat.yaml: $["x-gateway"].routes.$connect.apiKeyRequired: API keys on WebSocket APIs are not supported yet',
+  it('compiles apiKeyRequired and the key selection expression, with usage plans on the API\'s stages', () => {
+    const { table, errors } = compile(
+      withRoutes(
+        `    $connect: { apiKeyRequired: true, integration: { integrationType: MOCK } }\n    metered: { apiKeyRequired: true, ${mock.slice(2)}\n    $default: ${mock}\n`,
+        `  stages: { prod: {} }\n  usagePlans: [{ name: ws-gold, apiStages: [{ stage: prod }], quota: { limit: 5, period: DAY } }]\n  apiKeys: [{ name: ws-k, value: ws-key-0123456789abcdefgh, usagePlans: [ws-gold] }]\n`,
+      ),
+    )
+    expect(errors).toEqual([])
+    const ws = table.apis[0].websocket!
+    expect(ws.apiKeySource).toBe('HEADER')
+    expect([ws.routes.$connect.apiKeyRequired, ws.routes.metered.apiKeyRequired, ws.routes.$default.apiKeyRequired]).toEqual([true, true, false])
+    expect(table.usagePlans).toEqual([{ name: 'ws-gold', apiStages: [{ apiId: table.apis[0].id, stage: 'prod', throttle: {} }], quota: { limit: 5, period: 'DAY', offset: 0 } }])
+  })
+
+  it('refuses a message route that requires a key the handshake does not select, and AUTHORIZER keys without an authorizer', () => {
+    expect(messages(withRoutes(`    $connect: ${mock}\n    metered: { apiKeyRequired: true, ${mock.slice(2)}\n`))).toEqual([
+      'routes/chat.yaml: $["x-gateway"].routes.metered.apiKeyRequired: the API key is selected on the handshake: set apiKeyRequired on $connect too',
+    ])
+    const authorizerKeys = withRoutes('    $connect: { apiKeyRequired: true, integration: { integrationType: MOCK } }\n', '  apiKeySelectionExpression: $context.authorizer.usageIdentifierKey\n')
+    expect(messages(authorizerKeys)).toEqual([
+      'routes/chat.yaml: $["x-gateway"].apiKeySelectionExpression: $context.authorizer.usageIdentifierKey takes the key from the $connect authorizer, and $connect has none; use $request.header.x-api-key',
+    ])
+    const disconnect = compile(withRoutes(`    $connect: { apiKeyRequired: true, ${mock.slice(2)}\n    $disconnect: { apiKeyRequired: true, ${mock.slice(2)}\n`))
+    expect(disconnect.errors).toEqual([])
+    expect(disconnect.warnings.map(formatError)).toEqual([
+      'routes/chat.yaml: $["x-gateway"].routes.$disconnect.apiKeyRequired: ignored: $disconnect runs after the connection is gone (the key is checked on $connect)',
     ])
   })
 
