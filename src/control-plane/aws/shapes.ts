@@ -1,6 +1,7 @@
 import type { RouteTable, UsagePlan } from '../../definitions/table'
 import { resourceId } from '../../definitions/ids'
 import type { KeyView } from '../keys'
+import { notFound } from './errors'
 
 /** Dates as AWS's restJson sends them: seconds since the epoch (the SDK parses them into Dates). */
 export const epochSeconds = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000)
@@ -14,6 +15,13 @@ export const usagePlanId = (name: string) => resourceId(`usageplan:${name}`)
  */
 export function plansById(table: RouteTable): Map<string, UsagePlan> {
   return new Map(table.usagePlans.map((p) => [usagePlanId(p.name), p]))
+}
+
+/** The plan with this id, or AWS's 404. */
+export function findPlan(byId: Map<string, UsagePlan>, id: string): UsagePlan {
+  const plan = byId.get(id)
+  if (!plan) throw notFound('Invalid Usage Plan ID specified')
+  return plan
 }
 
 /** AWS's `ApiKey`; the value only when asked for (`includeValue(s)=true`). */

@@ -6,7 +6,7 @@ import type { PlanIndex } from '../../method-request/usage-plans'
 import { changeKey, listKeys, type KeyView } from '../keys'
 import { badRequest, conflict, notFound, readBody } from './errors'
 import { page } from './paging'
-import { plansById, usagePlanId, usagePlanKeyShape, usagePlanShape } from './shapes'
+import { findPlan, plansById, usagePlanId, usagePlanKeyShape, usagePlanShape } from './shapes'
 import { usageOperations } from './usage'
 
 const createUsagePlanKeyBody = z.strictObject({ keyId: z.string().min(1), keyType: z.string() })
@@ -20,11 +20,7 @@ const createUsagePlanKeyBody = z.strictObject({ keyId: z.string().min(1), keyTyp
 export function usagePlansOperations(table: RouteTable, plans: PlanIndex) {
   const app = new Hono<{ Bindings: Env }>()
   const byId = plansById(table)
-  const findPlan = (id: string): UsagePlan => {
-    const plan = byId.get(id)
-    if (!plan) throw notFound('Invalid Usage Plan ID specified')
-    return plan
-  }
+  const planOf = (id: string) => findPlan(byId, id)
   const membersOf = async (env: Env, plan: UsagePlan) => (await listKeys(env, plans)).filter((k) => k.usagePlans.includes(plan.name))
   const sorted = [...table.usagePlans].sort((a, b) => usagePlanId(a.name).localeCompare(usagePlanId(b.name)))
 
@@ -39,12 +35,12 @@ export function usagePlansOperations(table: RouteTable, plans: PlanIndex) {
     return c.json({ ...(position ? { position } : {}), item: item.map(usagePlanShape) })
   })
 
-  app.get('/:usagePlanId', (c) => c.json(usagePlanShape(findPlan(c.req.param('usagePlanId')))))
+  app.get('/:usagePlanId', (c) => c.json(usagePlanShape(planOf(c.req.param('usagePlanId')))))
 
   app.post('/:usagePlanId/keys', async (c) => {
     const body = await readBody(c, createUsagePlanKeyBody)
     if (body.keyType !== 'API_KEY') throw badRequest(`Invalid key type ${body.keyType}: must be API_KEY`)
-    const plan = findPlan(c.req.param('usagePlanId'))
+    const plan = planOf(c.req.param('usagePlanId'))
     const key = (await listKeys(c.env, plans)).find((k) => k.id === body.keyId)
     if (!key) throw notFound('Invalid API Key identifier specified')
     const planId = usagePlanId(plan.name)
@@ -58,17 +54,17 @@ export function usagePlansOperations(table: RouteTable, plans: PlanIndex) {
 
   app.get('/:usagePlanId/keys', async (c) => {
     const prefix = c.req.query('name')
-    const members = (await membersOf(c.env, findPlan(c.req.param('usagePlanId'))))
+    const members = (await membersOf(c.env, planOf(c.req.param('usagePlanId'))))
       .filter((k) => prefix === undefined || k.name.startsWith(prefix))
       .sort((a, b) => a.id.localeCompare(b.id))
     const { item, position } = page(members, (k) => k.id, c.req.query('position'), c.req.query('limit'))
     return c.json({ ...(position ? { position } : {}), item: item.map(usagePlanKeyShape) })
   })
 
-  app.get('/:usagePlanId/keys/:keyId', async (c) => c.json(usagePlanKeyShape(await memberOf(c.env, findPlan(c.req.param('usagePlanId')), c.req.param('keyId')))))
+  app.get('/:usagePlanId/keys/:keyId', async (c) => c.json(usagePlanKeyShape(await memberOf(c.env, planOf(c.req.param('usagePlanId')), c.req.param('keyId')))))
 
   app.delete('/:usagePlanId/keys/:keyId', async (c) => {
-    const plan = findPlan(c.req.param('usagePlanId'))
+    const plan = planOf(c.req.param('usagePlanId'))
     const key = await memberOf(c.env, plan, c.req.param('keyId'))
     await changeKey(c.env, key, { usagePlans: key.usagePlans.filter((p) => p !== plan.name) })
     return c.body(null, 202)

@@ -5,7 +5,8 @@ import type { QuotaUsage } from '../../durable/api-key-object'
 import type { PlanIndex } from '../../method-request/usage-plans'
 import { keyObject } from '../../durable/key-object'
 import { listKeys, type KeyView } from '../keys'
-import { badRequest, notFound, readBody } from './errors'
+import { badRequest, readBody } from './errors'
+import { findPlan } from './shapes'
 import { countValue, patchOperations, replacements } from './patch'
 import { page } from './paging'
 
@@ -26,15 +27,11 @@ export function usageOperations(
   memberOf: (env: Env, plan: UsagePlan, keyId: string) => Promise<KeyView>,
 ) {
   const app = new Hono<{ Bindings: Env }>()
-  const findPlan = (id: string): UsagePlan => {
-    const plan = byId.get(id)
-    if (!plan) throw notFound('Invalid Usage Plan ID specified')
-    return plan
-  }
+  const planOf = (id: string) => findPlan(byId, id)
 
   app.get('/:usagePlanId/usage', async (c) => {
     const planId = c.req.param('usagePlanId')
-    const plan = findPlan(planId)
+    const plan = planOf(planId)
     const startDate = c.req.query('startDate')
     const endDate = c.req.query('endDate')
     const days = daysBetween(startDate, endDate)
@@ -55,7 +52,7 @@ export function usageOperations(
 
   app.patch('/:usagePlanId/keys/:keyId/usage', async (c) => {
     const planId = c.req.param('usagePlanId')
-    const plan = findPlan(planId)
+    const plan = planOf(planId)
     const { remaining } = replacements((await readBody(c, patchOperations)).patchOperations, { '/remaining': countValue })
     if (remaining === undefined) throw badRequest('Invalid patch operations: replace /remaining is required')
     if (!plan.quota) throw badRequest(`Usage Plan ${planId} has no quota`)
