@@ -70,7 +70,7 @@ export async function changeKey(env: Env, key: KeyView, patch: Partial<Pick<KeyV
     if (!stored) throw new KeyChangeRefused('Invalid API Key identifier specified', 404)
     return { ...stored, source: 'admin' }
   }
-  if (patch.name !== undefined || patch.description !== undefined) throw new KeyChangeRefused('name: a key defined in routes/ is renamed in its definition', 400)
+  if (patch.name !== undefined || patch.description !== undefined) throw new KeyChangeRefused('a key defined in routes/ takes its name and description from its definition', 400)
   if (key.value === undefined) throw new KeyChangeRefused('this key takes its value from an environment variable that is not set', 409)
   const record: KeyRecord = { id: key.id, name: key.name, enabled: patch.enabled ?? key.enabled, usagePlans: patch.usagePlans ?? key.usagePlans }
   await controlPlane(env).overrideKey(record, key.value)

@@ -28,6 +28,14 @@ describe('position/limit paging (GetApiKeys, GetUsagePlans, …)', () => {
     for (const limit of ['0', '501', '1.5', 'ten']) {
       expect(() => page(ids, id, undefined, limit)).toThrow(AwsError)
     }
-    expect(() => page(ids, id, 'not-a-position', '2')).toThrowError('Invalid position parameter')
+    expect(() => page(ids, id, '%%%', '2')).toThrowError('Invalid position parameter')
+    expect(() => page(ids, id, btoa('<script>'), '2')).toThrowError('Invalid position parameter')
+  })
+
+  it('goes on from where the next item would have been when that item was deleted meanwhile', () => {
+    const first = page(ids, id, undefined, '2')
+    expect(first.item).toEqual(['a', 'b'])
+    const withoutC = ids.filter((i) => i !== 'c')
+    expect(page(withoutC, id, first.position, '2')).toEqual({ item: ['d', 'e'] })
   })
 })
