@@ -143,7 +143,9 @@ async function signed(method: string, path: string, body?: string, options: { se
     ...(options.datetime ? { datetime: options.datetime } : {}),
   })
   const r = await s.sign()
-  return { url: r.url.toString(), method, headers: Object.fromEntries(r.headers), body }
+  const headers: Record<string, string> = {}
+  r.headers.forEach((value, name) => (headers[name] = value))
+  return { url: r.url.toString(), method, headers, body }
 }
 const send = async (r: { url: string; method: string; headers: Record<string, string>; body?: string }, body = r.body) => {
   const res = await fetch(r.url, { method: r.method, headers: r.headers, body })
