@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono'
-import { proxyDurable } from 'itty-durable'
 import { z } from 'zod'
 import type { RouteTable } from '../definitions/table'
 import type { Env } from '../env'
-import type { KeyRecord } from '../durable/api-key-object'
-import type { KeyOverride, StoredKey } from '../durable/control-plane'
+import type { StoredKey } from '../durable/control-plane'
 import type { PlanIndex } from '../method-request/usage-plans'
+import { changeKey, controlPlane, KeyChangeRefused, listKeys, type KeyView } from '../control-plane/keys'
 
 const name = z.string().min(1).max(128)
 const usagePlans = z.array(z.string().min(1))
@@ -17,25 +16,6 @@ const createBody = z.strictObject({
 })
 const patchBody = z.strictObject({ name: name.optional(), enabled: z.boolean().optional(), usagePlans: usagePlans.optional() })
 
-/** The control plane object (itty-durable: JSON over fetch, off the request path). */
-interface ControlPlaneStub {
-  createKey(key: StoredKey): Promise<StoredKey>
-  listKeys(): Promise<StoredKey[]>
-  getKey(id: string): Promise<StoredKey | null>
-  updateKey(id: string, patch: Partial<StoredKey>): Promise<StoredKey | null>
-  deleteKey(id: string): Promise<boolean>
-  listOverrides(): Promise<Record<string, KeyOverride>>
-  overrideKey(record: KeyRecord, value: string): Promise<KeyRecord>
-}
-
-export const controlPlane = (env: Env): ControlPlaneStub => proxyDurable(env.CONTROL, { name: 'CONTROL', parse: true }).get('control')
-
-interface KeyView extends KeyRecord {
-  value?: string
-  source: 'definition' | 'admin'
-  createdDate?: string
-}
-
 /**
  * `/_gateway/admin/apikeys`: create, list, read, update and delete API keys at run time.
  * Keys declared in routes/ are listed too, and can be disabled or moved between plans.
@@ -44,19 +24,7 @@ export function apiKeysApi(table: RouteTable, plans: PlanIndex) {
   const app = new Hono<{ Bindings: Env }>()
   const planNames = new Set(table.usagePlans.map((p) => p.name))
 
-  const allKeys = async (env: Env): Promise<(KeyView & { value?: string })[]> => {
-    const control = controlPlane(env)
-    const [stored, overrides] = await Promise.all([control.listKeys(), control.listOverrides()])
-    const defined = plans.definedKeys(env).map((k): KeyView => ({
-      id: k.id,
-      name: k.name,
-      enabled: overrides[k.id]?.enabled ?? k.enabled,
-      usagePlans: overrides[k.id]?.usagePlans ?? k.usagePlans,
-      source: 'definition',
-      ...(k.resolvedValue !== undefined ? { value: k.resolvedValue } : {}),
-    }))
-    return [...defined, ...stored.map((k): KeyView => ({ ...k, source: 'admin' }))]
-  }
+  const allKeys = (env: Env) => listKeys(env, plans)
   const view = (k: KeyView, withValue: boolean): KeyView => {
     if (withValue) return k
     const { value: _hidden, ...rest } = k
@@ -100,12 +68,12 @@ export function apiKeysApi(table: RouteTable, plans: PlanIndex) {
     if (missing.length) return c.json({ message: `usagePlans: unknown usage plan ${missing.map((m) => `"${m}"`).join(', ')}` }, 400)
     const key = (await allKeys(c.env)).find((k) => k.id === c.req.param('id'))
     if (!key) return c.json({ message: 'Invalid API Key identifier specified' }, 404)
-    if (key.source === 'admin') return c.json(view({ ...(await controlPlane(c.env).updateKey(key.id, body))!, source: 'admin' }, false))
-    if (body.name !== undefined) return c.json({ message: 'name: a key defined in routes/ is renamed in its definition' }, 400)
-    if (key.value === undefined) return c.json({ message: 'this key takes its value from an environment variable that is not set' }, 409)
-    const record: KeyRecord = { id: key.id, name: key.name, enabled: body.enabled ?? key.enabled, usagePlans: body.usagePlans ?? key.usagePlans }
-    await controlPlane(c.env).overrideKey(record, key.value)
-    return c.json(view({ ...record, source: 'definition' }, false))
+    try {
+      return c.json(view(await changeKey(c.env, key, body), false))
+    } catch (e) {
+      if (e instanceof KeyChangeRefused) return c.json({ message: e.message }, e.status)
+      throw e
+    }
   })
 
   app.delete('/:id', async (c) => {
@@ -136,8 +104,8 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T 
   return c.json({ message: `${field}: ${issue.message}` }, 400)
 }
 
-const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-const lowerAlphanumeric = 'abcdefghijklmnopqrstuvwxyz0123456789'
+export const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+export const lowerAlphanumeric = 'abcdefghijklmnopqrstuvwxyz0123456789'
 
 /** Uniform random characters (rejection sampling, so no character is favoured). */
 export function randomString(length: number, alphabet: string): string {

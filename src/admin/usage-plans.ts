@@ -4,7 +4,7 @@ import type { Env } from '../env'
 import type { PlanIndex } from '../method-request/usage-plans'
 import type { QuotaUsage } from '../durable/api-key-object'
 import { keyObject } from '../durable/key-object'
-import { controlPlane } from './apikeys'
+import { controlPlane } from '../control-plane/keys'
 
 /**
  * `/_gateway/admin/usageplans`: the plans from routes/, and a key's quota use in the

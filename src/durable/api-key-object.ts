@@ -113,6 +113,17 @@ export class ApiKeyObject extends DurableObject {
     }
   }
 
+  /**
+   * Written by the control plane (AWS's UpdateUsage): the quota left in the current period of one
+   * plan. More than the limit is an extension for this period (the count goes below zero).
+   */
+  async setRemaining(plan: string, quota: Quota, remaining: number, now: number): Promise<QuotaUsage> {
+    const count = { period: periodStart(quota, now), used: quota.limit - remaining }
+    this.quotas.set(plan, count)
+    await this.ctx.storage.put(`quota:${plan}`, count)
+    return this.usage(plan, quota, now)
+  }
+
   /** Key, plan, then every throttle of the plan, then its quota: a refused request takes no token and counts nothing. */
   private decide({ plans, seed }: AdmitTerms, now: number): AdmitResult {
     const record = this.override === undefined ? seed : this.override

@@ -3,10 +3,12 @@ import type { Env } from '../env'
 import type { KeyRecord } from './api-key-object'
 import { keyObject } from './key-object'
 
-/** An API key created through the admin API (definition keys live in the route table). */
+/** An API key created at run time, through either control API (definition keys live in the route table). */
 export interface StoredKey extends KeyRecord {
   value: string
   createdDate: string
+  description?: string
+  lastUpdatedDate?: string
 }
 
 /** A change made through the admin API to a key declared in routes/. */
@@ -47,7 +49,7 @@ export class ControlPlane extends Base {
     return this.keys[id] ?? null
   }
 
-  async updateKey(id: string, patch: Partial<Pick<StoredKey, 'name' | 'enabled' | 'usagePlans'>>): Promise<StoredKey | null> {
+  async updateKey(id: string, patch: Partial<Pick<StoredKey, 'name' | 'description' | 'enabled' | 'usagePlans' | 'lastUpdatedDate'>>): Promise<StoredKey | null> {
     const key = this.keys[id]
     if (!key) return null
     Object.assign(key, patch)

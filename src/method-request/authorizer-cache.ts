@@ -9,7 +9,10 @@
 export class AuthorizerCache<T> {
   private entries = new Map<string, { expiresAt: number; value: T }>()
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(private readonly maxEntries = 10_000) {
+    // Known from setup on, so a flush reaches every cache of the isolate without touching the request path.
+    live.add(new WeakRef(this))
+  }
 
   get(key: string, ttlSeconds: number, load: () => Promise<T>, now = Date.now()): { value: Promise<T>; cached: boolean } {
     const held = this.entries.get(key)
@@ -32,5 +35,27 @@ export class AuthorizerCache<T> {
 
   get size() {
     return this.entries.size
+  }
+
+  /** Drops the entries whose key starts with `prefix`. */
+  forget(prefix: string) {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key)
+  }
+}
+
+const live = new Set<WeakRef<AuthorizerCache<unknown>>>()
+
+/**
+ * AWS's FlushStageAuthorizersCache for this isolate: drops every cached authorizer result of one
+ * stage. Callers key entries `JSON.stringify([apiId, stage, …])`. Other isolates keep theirs until
+ * their TTL ends (docs/control-plane.md).
+ * @example forgetStageAuthorizers('a1b2c3d4e5', 'prod')
+ */
+export function forgetStageAuthorizers(apiId: string, stage: string) {
+  const prefix = JSON.stringify([apiId, stage]).slice(0, -1) + ','
+  for (const ref of live) {
+    const cache = ref.deref()
+    if (cache) cache.forget(prefix)
+    else live.delete(ref)
   }
 }

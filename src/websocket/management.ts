@@ -3,7 +3,7 @@ import type { Env } from '../env'
 import { isAdmin } from '../admin/auth'
 import { objectNamed } from '../durable/object-ids'
 import { shardName, shardOf } from './connection'
-import { parseIamCredentials, verifySignature } from './sigv4'
+import { parseIamCredentials, verifySignature } from '../auth/sigv4'
 import { countWebSocket } from './metrics'
 
 /** AWS's limit on `PostToConnection` data: 128 KiB. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AuthorizerCache } from '../../src/method-request/authorizer-cache'
+import { AuthorizerCache, forgetStageAuthorizers } from '../../src/method-request/authorizer-cache'
 
 describe('authorizer result cache (per isolate)', () => {
   it('serves a result for the TTL, then loads it again', async () => {
@@ -49,5 +49,22 @@ describe('authorizer result cache (per isolate)', () => {
     for (const k of ['a', 'b', 'c']) await cache.get(k, 60, async () => k, 0).value
     expect(cache.size).toBe(2)
     expect(cache.get('a', 60, async () => 'again', 1).cached).toBe(false)
+  })
+
+  it('FlushStageAuthorizersCache drops one stage’s results from every cache, and only that stage’s', async () => {
+    const rest = new AuthorizerCache<string>()
+    const websocket = new AuthorizerCache<string>()
+    const key = (api: string, stage: string) => JSON.stringify([api, stage, 'auth', ['token']])
+    for (const cache of [rest, websocket]) {
+      await cache.get(key('api1', 'prod'), 300, async () => 'x', 0).value
+      await cache.get(key('api1', 'prod-2'), 300, async () => 'x', 0).value
+      await cache.get(key('api2', 'prod'), 300, async () => 'x', 0).value
+    }
+    forgetStageAuthorizers('api1', 'prod')
+    for (const cache of [rest, websocket]) {
+      expect(cache.get(key('api1', 'prod'), 300, async () => 'y', 1).cached).toBe(false)
+      expect(cache.get(key('api1', 'prod-2'), 300, async () => 'y', 1).cached).toBe(true)
+      expect(cache.get(key('api2', 'prod'), 300, async () => 'y', 1).cached).toBe(true)
+    }
   })
 })

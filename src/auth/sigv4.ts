@@ -21,18 +21,27 @@ export function parseIamCredentials(value: unknown): Map<string, string> {
 }
 
 /**
- * Verifies an AWS Signature Version 4 `Authorization` header (service `execute-api`, any region):
- * the signature is recomputed with aws4fetch over the headers the caller signed and the body
- * received, and compared in constant time. Returns why it is refused, or undefined when it holds.
+ * Verifies an AWS Signature Version 4 `Authorization` header for one service (`execute-api` for
+ * `@connections`, `apigateway` for the control plane), any region: the signature is recomputed with
+ * aws4fetch over the headers the caller signed and the body received, and compared in constant
+ * time. Returns why it is refused, or undefined when it holds. A signature replayed after its
+ * X-Amz-Date is more than 5 minutes old is refused, as AWS refuses it.
  * @example const refusal = await verifySignature(request, url, body, keys)
  */
-export async function verifySignature(request: Request, url: string, body: ArrayBuffer, keys: Map<string, string>, now = Date.now()): Promise<string | undefined> {
+export async function verifySignature(
+  request: Request,
+  url: string,
+  body: ArrayBuffer,
+  keys: Map<string, string>,
+  now = Date.now(),
+  expectedService = 'execute-api',
+): Promise<string | undefined> {
   const header = request.headers.get('authorization')
   if (!header) return 'Missing Authentication Token'
   const m = authorization.exec(header)
   if (!m) return 'Authorization header requires Credential, SignedHeaders and Signature'
   const [, accessKeyId, day, region, service, signedList, signature] = m
-  if (service !== 'execute-api') return `Credential should be scoped to correct service: 'execute-api'`
+  if (service !== expectedService) return `Credential should be scoped to correct service: '${expectedService}'`
   const secret = keys.get(accessKeyId)
   if (secret === undefined) return 'The security token included in the request is invalid'
   const date = request.headers.get('x-amz-date') ?? ''
