@@ -13,6 +13,7 @@ import { createValidationCompiler } from './request-validation'
 import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
+import { checkObserveSettings, compileObserveSettings } from './observe-settings'
 import { compileWebSocketDocument } from './websocket'
 
 export interface SourceFile {
@@ -120,6 +121,7 @@ function compileDocument(
   checkResourcePolicy(doc, report)
   warnUnsetStageVariables(api, warn)
   checkCacheSettings(doc, api, report, warn)
+  checkObserveSettings(doc, api, report)
   checkLambdaIntegrations(api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
 }
@@ -138,6 +140,7 @@ function compileStages(doc: Document): Record<string, Stage> {
           throttlingFailOpen: s.throttlingFailOpen ?? false,
           rateLimitHeaders: s.rateLimitHeaders ?? false,
           ...(s.cacheClusterEnabled ? { cache: compileStageCache(s) } : {}),
+          ...compileObserveSettings(s),
         },
       ]),
     )
