@@ -7,6 +7,7 @@ import { recordMetric, type MetricDimensions } from './metrics'
 import { compileAccessLogFormat, type AccessLogFormat } from './access-log/format'
 import { accessLogLookUp } from './access-log/values'
 import { writeRequestPoint } from './analytics-engine'
+import { countResponseBytes } from './access-log/response-length'
 
 /** What the flow knew about a request when it answered. */
 export interface Answered {
@@ -67,12 +68,12 @@ export function createObserveStep(table: RouteTable) {
     const analytics = at.env.GATEWAY_ANALYTICS
     if (analytics) writeRequestPoint(analytics, api, inv?.stage, inv?.method, { status, latency, integrationLatency, cache: inv?.cacheResult })
     const format = inv && formats.get(inv.stage)
-    if (format) {
-      // Formatted after the response is on its way; the numbers are the ones the metrics got.
-      const line = Promise.resolve().then(() => console.log(format(accessLogLookUp(inv, response, { latency, failure: at.failure }))))
-      at.ctx?.waitUntil(line)
-    }
-    return response
+    if (!format) return response
+    // Written once the body has gone, off the response path; the timings are the ones the metrics got.
+    const counted = countResponseBytes(response)
+    const line = counted.length.then((length) => console.log(format(accessLogLookUp(inv, response, { latency, length, failure: at.failure }))))
+    at.ctx?.waitUntil(line)
+    return counted.response
   }
 }
 

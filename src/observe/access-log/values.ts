@@ -9,15 +9,15 @@ import type { LookUp } from './format'
  * Where an access-log line's variables come from: the logs-only values of this request
  * (status, lengths, latencies, the integration's outcome, the error, the trace id), then the
  * `$context` templates see. Built after the response, never on the request path.
- * @example format(accessLogLookUp(inv, response, { latency: 12 }))
+ * @example format(accessLogLookUp(inv, response, { latency: 12, length: 120 }))
  */
-export function accessLogLookUp(inv: Invocation, response: Response, at: { latency: number; failure?: GatewayError }): LookUp {
+export function accessLogLookUp(inv: Invocation, response: Response, at: { latency: number; length: number; failure?: GatewayError }): LookUp {
   const failure = at.failure
   const message = failure ? (failure.options.message !== undefined ? failure.options.message : catalogue[failure.type].message) : undefined
   const integrationLatency = inv.integrationLatency
   const logsOnly: Record<string, unknown> = {
     status: response.status,
-    responseLength: response.headers.get('content-length') ?? undefined,
+    responseLength: at.length,
     responseLatency: at.latency,
     integrationLatency,
     integrationStatus: inv.integrationStatus,
