@@ -12,7 +12,7 @@ export const latencyBuckets = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5
  */
 export function prometheusName(metric: string): string {
   const snake = metric
-    .replace(/([a-z0-9])([A-Z])/g, (_, a, b) => `${a}_${b}`)
+    .replace(/([a-z])([A-Z])/g, (_, a, b) => `${a}_${b}`)
     .replace(/([A-Z])([A-Z][a-z])/g, (_, a, b) => `${a}_${b}`)
     .replace(/[^A-Za-z0-9_]/g, '_')
     .toLowerCase()
