@@ -5,7 +5,8 @@ import type { GatewayError } from '../gateway-responses/error'
 import { StageMethodMap, stageMethods } from '../definitions/walk'
 import { recordMetric, type MetricDimensions } from './metrics'
 import { compileAccessLogFormat, type AccessLogFormat } from './access-log/format'
-import { accessLogLookUp } from './access-log/values'
+import { getterFor, type LogRecord } from './access-log/values'
+import { createLineWriter } from './access-log/writer'
 import { writeRequestPoint } from './analytics-engine'
 import { countResponseBytes } from './access-log/response-length'
 
@@ -37,12 +38,13 @@ export function createObserveStep(table: RouteTable) {
   const byMethod = new StageMethodMap<MetricDimensions>()
   const byStage = new Map<Stage, MetricDimensions>()
   const byApi = new Map<Api, MetricDimensions>()
-  const formats = new Map<Stage, AccessLogFormat>()
+  const formats = new Map<Stage, AccessLogFormat<LogRecord>>()
+  const writeLine = createLineWriter((text) => console.log(text))
   for (const api of table.apis) {
     byApi.set(api, { apiId: api.id, stage: '' })
     for (const stage of Object.values(api.stages)) {
       byStage.set(stage, { apiId: api.id, stage: stage.name })
-      if (stage.accessLogFormat) formats.set(stage, compileAccessLogFormat(stage.accessLogFormat))
+      if (stage.accessLogFormat) formats.set(stage, compileAccessLogFormat(stage.accessLogFormat, getterFor))
     }
   }
   for (const { api, stage, method } of stageMethods(table)) byMethod.set(stage, method, { apiId: api.id, stage: stage.name, method: `${method.httpMethod} ${method.resourcePath}` })
@@ -69,10 +71,12 @@ export function createObserveStep(table: RouteTable) {
     if (analytics) writeRequestPoint(analytics, api, inv?.stage, inv?.method, { status, latency, integrationLatency, cache: inv?.cacheResult })
     const format = inv && formats.get(inv.stage)
     if (!format) return response
-    // Written once the body has gone, off the response path; the timings are the ones the metrics got.
+    // Formatted once the length is known; written in batches off the response path (createLineWriter).
     const counted = countResponseBytes(response)
-    const line = counted.length.then((length) => console.log(format(accessLogLookUp(inv, response, { latency, length, failure: at.failure }))))
-    at.ctx?.waitUntil(line)
+    const ctx = at.ctx
+    const failure = at.failure
+    if (typeof counted.length === 'number') writeLine(format({ inv, status, length: counted.length, latency, failure }), ctx, now)
+    else ctx?.waitUntil(counted.length.then((length) => writeLine(format({ inv, status, length, latency, failure }), ctx, now)))
     return counted.response
   }
 }

@@ -45,12 +45,29 @@ export interface Series {
   total: Aggregate
   /** Minute start (epoch ms) → aggregate, oldest first; at most `retainedMinutes`. */
   minutes: Map<number, Aggregate>
+  /** The minute being recorded and its aggregate, so most observations skip the map. */
+  minute: number
+  current: Aggregate | undefined
 }
 
 /** How many one-minute periods each series keeps (CloudWatch's own resolution for these metrics). */
 export const retainedMinutes = 60
 
 const series = new Map<string, Series>()
+
+/**
+ * Series by the identity of their dimensions object: callers that make their dimensions once
+ * at setup (the observe and cache steps) find a series with two map reads and no key to build.
+ */
+const byDimensions = new WeakMap<MetricDimensions, Map<string, Series>>()
+
+/** The series of a name and dimensions, shared by every dimensions object with the same values. */
+function seriesOf(name: string, dimensions: MetricDimensions): Series {
+  const key = `${name}\u0000${dimensions.apiId}\u0000${dimensions.stage}\u0000${dimensions.method ?? ''}`
+  let s = series.get(key)
+  if (!s) series.set(key, (s = { name, dimensions, total: emptyAggregate(isDistribution(name)), minutes: new Map(), minute: -1, current: undefined }))
+  return s
+}
 
 const emptyAggregate = (distribution: boolean): Aggregate => ({ sum: 0, count: 0, min: Infinity, max: -Infinity, ...(distribution ? { values: new Map() } : {}) })
 
@@ -73,18 +90,22 @@ export const isDistribution = (name: string) => name.endsWith('Latency')
  * @example recordMetric('4XXError', { apiId: 'a1b2c3', stage: 'prod', method: 'GET /pets' }, 0)
  */
 export function recordMetric(name: MetricName, dimensions: MetricDimensions, value = 1, now = Date.now()) {
-  const key = `${name}\u0000${dimensions.apiId}\u0000${dimensions.stage}\u0000${dimensions.method ?? ''}`
-  let s = series.get(key)
-  if (!s) series.set(key, (s = { name, dimensions, total: emptyAggregate(isDistribution(name)), minutes: new Map() }))
+  let named = byDimensions.get(dimensions)
+  if (!named) byDimensions.set(dimensions, (named = new Map()))
+  let s = named.get(name)
+  if (!s) named.set(name, (s = seriesOf(name, dimensions)))
   add(s.total, value)
   const minute = now - (now % 60_000)
-  let current = s.minutes.get(minute)
-  if (!current) {
-    s.minutes.set(minute, (current = emptyAggregate(isDistribution(name))))
-    // Map keeps insertion order: the first key is the oldest minute.
-    if (s.minutes.size > retainedMinutes) s.minutes.delete(s.minutes.keys().next().value!)
+  if (minute !== s.minute) {
+    s.minute = minute
+    s.current = s.minutes.get(minute)
+    if (!s.current) {
+      s.minutes.set(minute, (s.current = emptyAggregate(isDistribution(name))))
+      // Map keeps insertion order: the first key is the oldest minute.
+      if (s.minutes.size > retainedMinutes) s.minutes.delete(s.minutes.keys().next().value!)
+    }
   }
-  add(current, value)
+  add(s.current!, value)
 }
 
 /**

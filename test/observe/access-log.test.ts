@@ -43,7 +43,7 @@ async function logLines(format: string, paths: string[], headers: Record<string,
     await res.arrayBuffer()
     await waitOnExecutionContext(ctx)
   }
-  return log.mock.calls.map((args) => String(args[0]))
+  return log.mock.calls.flatMap((args) => String(args[0]).split('\n'))
 }
 
 afterEach(() => vi.restoreAllMocks())
@@ -94,8 +94,8 @@ describe('access logs in the stage format', () => {
   })
 
   it('escapes control characters, so a value never starts a second line', () => {
-    const format = compileAccessLogFormat('$context.requestId "$context.identity.userAgent"')
-    const line = format((path) => (path[0] === 'requestId' ? 'r1' : 'evil\nfake line\x7f'))
+    const format = compileAccessLogFormat('$context.requestId "$context.identity.userAgent"', (name) => () => (name === 'requestId' ? 'r1' : 'evil\nfake line\x7f'))
+    const line = format({})
     expect(line).toBe('r1 "evil\\x0afake line\\x7f"')
   })
 })

@@ -3,11 +3,11 @@ import { contextVariable, isLoggableVariable } from './variables'
 /** AWS's limit on an access-log format (DG/http-api-logging: 3 KB). */
 export const maxFormatBytes = 3 * 1024
 
-/** Looks a variable up by its path (`['identity', 'sourceIp']`); undefined when unset. */
-export type LookUp = (path: string[]) => unknown
+/** Reads one variable from a request's record; undefined when unset. */
+export type Getter<R> = (record: R) => unknown
 
-/** A format compiled once: literal text between variables, and the variables' paths. */
-export type AccessLogFormat = (lookUp: LookUp) => string
+/** A format compiled once: literal text between variables, and one getter per variable. */
+export type AccessLogFormat<R> = (record: R) => string
 
 const encoder = new TextEncoder()
 
@@ -29,24 +29,24 @@ export function accessLogFormatProblems(format: string): string[] {
 }
 
 /**
- * Compiles a format once; each line then only looks its variables up. An unset variable logs
- * `-`, as on AWS; control characters in a value are escaped, so a client's header can never
- * start a second line.
- * @example compileAccessLogFormat('$context.requestId $context.status')((p) => ({ requestId: 'r1' })[p[0]]) // 'r1 -'
+ * Compiles a format once, resolving each variable to its getter here; a line then only calls
+ * them. An unset variable logs `-`, as on AWS; control characters in a value are escaped, so a
+ * client's header can never start a second line.
+ * @example compileAccessLogFormat('$context.requestId $context.status', (name) => (r) => r[name])({ requestId: 'r1' }) // 'r1 -'
  */
-export function compileAccessLogFormat(format: string): AccessLogFormat {
+export function compileAccessLogFormat<R>(format: string, getterFor: (name: string) => Getter<R>): AccessLogFormat<R> {
   const literals: string[] = []
-  const paths: string[][] = []
+  const getters: Getter<R>[] = []
   let at = 0
   for (const m of format.matchAll(contextVariable)) {
     literals.push(format.slice(at, m.index))
-    paths.push(m[1].startsWith('authorizer.claims.') ? ['authorizer', 'claims', m[1].slice(18)] : m[1].split('.'))
+    getters.push(getterFor(m[1]))
     at = m.index + m[0].length
   }
   const last = format.slice(at)
-  return (lookUp) => {
+  return (record) => {
     let line = ''
-    for (let i = 0; i < paths.length; i++) line += literals[i] + logValue(lookUp(paths[i]))
+    for (let i = 0; i < getters.length; i++) line += literals[i] + logValue(getters[i](record))
     return line + last
   }
 }
