@@ -37,6 +37,19 @@ paths:
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${port}/ok' }
 `
 
+/** A second API for trace headers, so its requests never count in `observed`. */
+const traced = (port: number) => `openapi: 3.0.1
+info: { title: traced, version: '1' }
+x-gateway: { apiId: traced, basePath: /traced, stages: { prod: {} } }
+paths:
+  /proxied:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${port}/echo' }
+  /mapped:
+    get:
+      x-amazon-apigateway-integration: { type: http, httpMethod: GET, uri: 'http://127.0.0.1:${port}/echo', responses: { default: { statusCode: '200' } } }
+`
+
 /** The scripted traffic, and the status each request must get. */
 const script: [path: string, status: number][] = [
   ['/prod/ok', 200],
@@ -59,7 +72,7 @@ const statuses: number[] = []
 
 beforeAll(async () => {
   fixture = await serveWithBackend(
-    (port) => ({ 'observed.yaml': api(port) }),
+    (port) => ({ 'observed.yaml': api(port), 'traced.yaml': traced(port) }),
     {
       '/broken': (_req, res) => {
         res.statusCode = 502
@@ -178,5 +191,28 @@ describe('metrics after scripted traffic through gateway serve', () => {
   it('refuses the metrics without the admin token', async () => {
     expect((await fetch(`${fixture.gateway.url}/_gateway/metrics/prometheus`)).status).toBe(401)
     expect((await fetch(`${fixture.gateway.url}/_gateway/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403)
+  })
+})
+
+describe('trace headers reach HTTP integrations', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+  const echoed = async (path: string, headers: Record<string, string>) => {
+    const res = await fetch(`${fixture.gateway.url}/traced/prod${path}`, { headers })
+    expect(res.status).toBe(200)
+    return ((await res.json()) as { headers: Record<string, string> }).headers
+  }
+
+  it.each(['/proxied', '/mapped'])('%s: the client\'s X-Amzn-Trace-Id and traceparent are passed on', async (path) => {
+    const root = 'Root=1-5f84c7a0-0123456789abcdef01234567'
+    const got = await echoed(path, { 'x-amzn-trace-id': root, traceparent, tracestate: 'vendor=1' })
+    expect(got['x-amzn-trace-id']).toBe(root)
+    expect(got.traceparent).toBe(traceparent)
+    expect(got.tracestate).toBe('vendor=1')
+  })
+
+  it.each(['/proxied', '/mapped'])('%s: without one, the gateway starts an X-Ray trace and sends no traceparent', async (path) => {
+    const got = await echoed(path, {})
+    expect(got['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/)
+    expect(got.traceparent).toBeUndefined()
   })
 })

@@ -136,3 +136,22 @@ describe('the metrics endpoints are behind the admin token', () => {
     expect(res.text).toContain('apigateway_count_total{api_name="obs-prom",stage="prod",method="GET",resource="/ok"} 1\n')
   })
 })
+
+describe('Workers Analytics Engine', () => {
+  it('writes one data point per request, in the documented column order', async () => {
+    const points: AnalyticsEngineDataPoint[] = []
+    // Cloudflare's dataset binding has this one method; locally it is a recorder.
+    const dataset: AnalyticsEngineDataset = { writeDataPoint: (p) => void points.push(p!) }
+    const call = gateway('obs-ae', { GATEWAY_ANALYTICS: dataset })
+    await call('/prod/ok')
+    await call('/prod/ok')
+    await call('/prod/fail')
+    await call('/prod/nowhere')
+    expect(points).toHaveLength(4)
+    expect(points[0]).toEqual({ indexes: ['obs-ae'], blobs: ['obs-ae', 'obs-ae', 'prod', 'GET', '/ok', 'REST', '200'], doubles: [1, 0, 0, expect.any(Number), expect.any(Number), 0, 1, 1] })
+    // A hit: no integration call, so no IntegrationLatency.
+    expect(points[1].doubles).toEqual([1, 0, 0, expect.any(Number), 0, 1, 0, 0])
+    expect(points[2].doubles!.slice(0, 3)).toEqual([1, 0, 1])
+    expect(points[3]).toMatchObject({ blobs: ['obs-ae', 'obs-ae', 'prod', '', '', 'REST', '403'], doubles: [1, 1, 0, expect.any(Number), 0, 0, 0, 0] })
+  })
+})
