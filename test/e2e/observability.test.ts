@@ -50,6 +50,20 @@ paths:
       x-amazon-apigateway-integration: { type: http, httpMethod: GET, uri: 'http://127.0.0.1:${port}/echo', responses: { default: { statusCode: '200' } } }
 `
 
+/** An HTTP API: its metrics carry AWS's lower-case names and the ApiId, Stage and Route dimensions. */
+const httpApi = (port: number) => `openapi: 3.0.1
+info: { title: items, version: '1' }
+x-gateway:
+  apiId: items1
+  protocolType: HTTP
+  basePath: /items-api
+  stages: { live: { methodSettings: { '/items/GET': { metricsEnabled: true } } } }
+paths:
+  /items:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${port}/ok', payloadFormatVersion: '1.0' }
+`
+
 /** The scripted traffic, and the status each request must get. */
 const script: [path: string, status: number][] = [
   ['/prod/ok', 200],
@@ -72,7 +86,7 @@ const statuses: number[] = []
 
 beforeAll(async () => {
   fixture = await serveWithBackend(
-    (port) => ({ 'observed.yaml': api(port), 'traced.yaml': traced(port) }),
+    (port) => ({ 'observed.yaml': api(port), 'traced.yaml': traced(port), 'items.yaml': httpApi(port) }),
     {
       '/broken': (_req, res) => {
         res.statusCode = 502
@@ -214,5 +228,27 @@ describe('trace headers reach HTTP integrations', () => {
     const got = await echoed(path, {})
     expect(got['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/)
     expect(got.traceparent).toBeUndefined()
+  })
+})
+
+describe('HTTP API metrics', () => {
+  it('use Count, 4xx, 5xx, Latency, IntegrationLatency and DataProcessed with ApiId, Stage and Route', async () => {
+    for (const path of ['/items', '/items', '/nothing']) await (await fetch(`${fixture.gateway.url}/items-api/live${path}`)).arrayBuffer()
+    const metrics = ((await (await admin('/_gateway/metrics')).json()) as { metrics: Metric[] }).metrics
+    const total = (name: string, dimensions: Record<string, string>) => metrics.find((m) => m.metricName === name && JSON.stringify(m.dimensions) === JSON.stringify(dimensions))?.total
+    const stage = { ApiId: 'items1', Stage: 'live' }
+    expect(total('Count', stage)?.Sum).toBe(3)
+    expect(total('4xx', stage)?.Sum).toBe(1) // no route: HTTP APIs answer 404
+    expect(total('5xx', stage)?.Sum).toBe(0)
+    expect(total('4XXError', stage)).toBeUndefined()
+    expect(total('IntegrationLatency', stage)?.SampleCount).toBe(2)
+    expect(total('DataProcessed', stage)?.Sum).toBeGreaterThan(0)
+    expect(total('Count', { ...stage, Route: 'GET /items' })?.Sum).toBe(2)
+
+    const families = await getMetricsFromIterator((await (await admin('/_gateway/metrics/prometheus')).text()).split('\n')[Symbol.iterator]())
+    const value = (name: string, labels: Record<string, string>) => (families[name]?.data as PromData[] | undefined)?.find((d) => JSON.stringify(d.labels) === JSON.stringify(labels))?.value
+    expect(value('apigateway_count_total', { api_id: 'items1', stage: 'live' })).toBe(3)
+    expect(value('apigateway_4xx_total', { api_id: 'items1', stage: 'live' })).toBe(1)
+    expect(value('apigateway_count_total', { api_id: 'items1', stage: 'live', route: 'GET /items' })).toBe(2)
   })
 })
