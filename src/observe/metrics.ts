@@ -15,8 +15,6 @@ export type MetricName =
   | 'CacheMissCount'
   /** Beyond AWS: cache store reads or writes that failed (the request itself was served). */
   | 'CacheErrorCount'
-  /** Beyond AWS: access-log lines dropped because a sink was down or slow. */
-  | 'AccessLogDropped'
   // Any other CloudWatch name (`4xx`, `DataProcessed`, `ConnectCount`, …), still completed by editors.
   | (string & {})
 
