@@ -179,6 +179,9 @@ const gatewayRows = [
   { name: 'gateway_mock', label: 'gateway mock', path: '/bench/mock' },
   // Full method request: the key's Durable Object checks key, plan, throttle and quota per request.
   { name: 'gateway_keyed', label: 'gateway http_proxy + API key, throttle, quota', path: '/bench/keyed/a/b', headers: { 'x-api-key': BENCH_KEY } },
+  // Observability off and fully on (detailed metrics and a CLF access log on stdout), side by side (issue 16).
+  { name: 'gateway_unobserved', label: 'gateway http_proxy, metrics off', path: '/bench/proxy/a/b', env: { GATEWAY_METRICS: 'off' } },
+  { name: 'gateway_observed', label: 'gateway http_proxy + detailed metrics, access log', path: '/observed/proxy/a/b' },
 ]
 
 /**
@@ -193,14 +196,14 @@ async function startGateways(work, backendPort) {
   await writeFile(join(routes, 'bench.yaml'), fill(template, { BACKEND_PORT: backendPort }))
   const only = process.env.BENCH_ONLY?.split(',')
   const rows = []
-  for (const { path, ...row } of gatewayRows) {
+  for (const { path, env, ...row } of gatewayRows) {
     if (only && !only.includes(row.name)) continue
-    rows.push({ ...row, ...(await startGateway(routes, path)) })
+    rows.push({ ...row, ...(await startGateway(routes, path, env)) })
   }
   return rows
 }
 
-async function startGateway(routes, path) {
+async function startGateway(routes, path, env = {}) {
   const port = await freePort()
   try {
     // AWS's default account limit (10,000 rps per isolate here) would cap the load itself: lift it,
@@ -208,7 +211,7 @@ async function startGateway(routes, path) {
     // taskset's affinity is inherited by the workerd that `gateway serve` starts.
     const args = [join(root, 'bin', 'gateway.js'), 'serve', '--routes', routes, '--port', String(port)]
     const gateway = await start('gateway', ...onCore(settings.pin?.server, process.execPath, args), {
-      env: { ...process.env, GATEWAY_ACCOUNT_THROTTLE: '1000000,1000000' },
+      env: { ...process.env, GATEWAY_ACCOUNT_THROTTLE: '1000000,1000000', ...env },
       readyLine: /^ready (\S+)/,
       timeoutMs: 120_000,
     })
@@ -365,6 +368,8 @@ function ratios(targets) {
     proxyOverDirect: ratio('gateway_http_proxy', 'direct'),
     mockOverPassthrough: ratio('gateway_mock', 'passthrough'),
     keyedOverProxy: ratio('gateway_keyed', 'gateway_http_proxy'),
+    observedOverUnobserved: ratio('gateway_observed', 'gateway_unobserved'),
+    observedOverUnobservedCpu: cpuRatio('gateway_observed', 'gateway_unobserved'),
     passthroughOverDirect: ratio('passthrough', 'direct'),
     nginxOverDirect: ratio('nginx', 'direct'),
   }
@@ -403,6 +408,7 @@ function renderMarkdown(report) {
     `| passthrough + AWS headers, ids, timeout / workerd passthrough: what AWS's behaviour costs the passthrough | ${show(r.floorOverPassthrough)} (CPU: ${show(r.floorOverPassthroughCpu)}) |`,
     `| gateway http_proxy / passthrough + AWS headers, ids, timeout: the gateway's own logic | ${show(r.proxyOverFloor)} |`,
     `| gateway with API key (key + throttle + quota) / gateway http_proxy (bar ≥ 0.6: ${r.keyedOverProxy == null ? 'pending' : r.keyedOverProxy >= 0.6 ? 'met' : 'NOT met'}) | ${show(r.keyedOverProxy)} |`,
+    `| gateway http_proxy with detailed metrics and access log / with metrics off (bar ≥ 0.95: ${r.observedOverUnobserved == null ? 'pending' : r.observedOverUnobserved >= 0.95 ? 'met' : 'NOT met'}) | ${show(r.observedOverUnobserved)} (CPU: ${show(r.observedOverUnobservedCpu)}) |`,
     `| gateway http_proxy / nginx | ${show(r.proxyOverNginx)} |`,
     `| gateway http_proxy / direct | ${show(r.proxyOverDirect)} |`,
     `| gateway mock / workerd passthrough | ${show(r.mockOverPassthrough)} |`,

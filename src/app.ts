@@ -4,6 +4,7 @@ import type { Env } from './env'
 import { createPipeline } from './pipeline'
 import { adminApi } from './admin'
 import { awsControlApi } from './control-plane/aws'
+import { metricsApi } from './admin/metrics'
 import { createWebSocketFlow } from './websocket/flow'
 
 /**
@@ -19,6 +20,7 @@ export function createGateway(table: RouteTable) {
   app.get('/_gateway/health', (c) => c.json({ status: 'ok', apis: table.apis.map((a) => ({ id: a.id, stages: Object.keys(a.stages) })) }))
   app.route('/_gateway/admin', adminApi(table))
   app.route('/_gateway/aws', awsControlApi(table))
+  app.route('/_gateway/metrics', metricsApi(table))
   app.all('*', (c) => handle(c.req.raw, c.env, executionContextOf(c)))
   return {
     /** `/_gateway/…` through Hono; API traffic straight into the flow (measured: Hono's dispatch cost 3–5% of proxy throughput). */

@@ -12,6 +12,10 @@ export interface Env {
   AWS_ACCESS_KEY_ID?: string
   AWS_SECRET_ACCESS_KEY?: string
   AWS_SESSION_TOKEN?: string
+  /** Workers Analytics Engine dataset: one data point per request (docs/observability.md). */
+  GATEWAY_ANALYTICS?: AnalyticsEngineDataset
+  /** `off`: no in-process metric aggregation (`/_gateway/metrics` stays empty). */
+  GATEWAY_METRICS?: string
   /** Environment variables named by `x-gateway.apiKeys[].valueFrom`. */
   [name: string]: unknown
 }

@@ -42,6 +42,12 @@ export interface Invocation {
   responseHeaders?: Headers
   /** The body as templates and validation see it (decompressed), read on first use by `methodRequestBody`. */
   payload?: Uint8Array
+  /** Milliseconds from calling the integration to its answer (or failure): IntegrationLatency; unset when none was called. */
+  integrationLatency?: number
+  /** The status the integration step answered with; unset when it failed or was not called. */
+  integrationStatus?: number
+  /** Set by the cache step on cached methods. */
+  cacheResult?: 'Hit' | 'Miss'
   /** Built on first use: only templates, mappings and gateway responses need all of `$context`. */
   context?: Record<string, unknown>
 }

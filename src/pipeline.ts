@@ -14,6 +14,7 @@ import { createCacheStep } from './cache'
 import { withholdGatewayCredentials } from './method-request/gateway-credentials'
 import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
+import { createObserveStep } from './observe'
 
 /**
  * The request flow AWS documents, compiled once from the route table:
@@ -29,6 +30,7 @@ export function createPipeline(table: RouteTable) {
   const methodRequest = createMethodRequest(table)
   const cache = createCacheStep(table)
   const integrate = createIntegrationStep(table)
+  const observe = createObserveStep(table)
 
   /** `rawUrl` is `request.url` when the caller has read it already (each read is a call into the runtime). */
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext, rawUrl = request.url): Promise<Response> {
@@ -37,6 +39,8 @@ export function createPipeline(table: RouteTable) {
     // What a gateway response can use, as far as the request got.
     let api: Api | undefined
     let inv: Invocation | undefined
+    let failure: GatewayError | undefined
+    let response: Response
     try {
       const url = splitRequestUrl(rawUrl)
       checkRequestPath(url.path)
@@ -77,17 +81,19 @@ export function createPipeline(table: RouteTable) {
       const checking = methodRequest(inv)
       if (checking) await checking
       // The stage cache answers hits itself; misses reach the integration.
-      const response = await cache(inv, integrate)
+      response = await cache(inv, integrate)
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
-      if (api.minimumCompressionSize === undefined) return response
       // After the cache, which keeps entries as the integration answered.
-      const coding = preferredCoding(headers['accept-encoding'])
-      return coding ? await compressResponse(response, coding, api.minimumCompressionSize, inv.httpMethod) : response
+      const coding = api.minimumCompressionSize === undefined ? undefined : preferredCoding(headers['accept-encoding'])
+      if (coding) response = await compressResponse(response, coding, api.minimumCompressionSize!, inv.httpMethod)
     } catch (e) {
       // Else workerd resets the connection of a client still sending, and it never sees the answer.
       await discardUnreadBody(request)
-      return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
+      failure = toGatewayError(e)
+      response = renderGatewayResponse(failure, { api, invocation: inv, requestId, extendedRequestId })
     }
+    // The one recording point: metrics and the access log of every request an API answered.
+    return observe(response, { api, invocation: inv, startedAt, failure, env, ctx })
   }
 }
 

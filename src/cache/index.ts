@@ -68,10 +68,12 @@ async function throughCache(inv: Invocation, settings: CachedMethod, kv: KVNames
     const entry = await lookup(kv, identity, settings, dimensions)
     if (entry) {
       recordMetric('CacheHitCount', dimensions)
+      inv.cacheResult = 'Hit'
       return hitResponse(entry, inv, { statusHeader: settings.statusHeader, warning: intent.warning })
     }
   }
   recordMetric('CacheMissCount', dimensions)
+  inv.cacheResult = 'Miss'
   const response = store(inv, kv, identity, settings, await integrate(inv), dimensions)
   if (settings.statusHeader) response.headers.set('x-cache', 'Miss')
   if (intent.warning) response.headers.set('warning', intent.warning)

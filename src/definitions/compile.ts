@@ -15,6 +15,7 @@ import { awsPlacement } from './aws-placement'
 import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
+import { checkObserveSettings, compileObserveSettings } from './observe-settings'
 import { compileWebSocketDocument } from './websocket'
 
 export interface SourceFile {
@@ -125,6 +126,7 @@ function compileDocument(
   checkResourcePolicy(doc, report)
   warnUnsetStageVariables(api, warn)
   checkCacheSettings(doc, api, report, warn)
+  checkObserveSettings(doc, api, report)
   checkLambdaIntegrations(api, report, warn)
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
 }
@@ -143,6 +145,7 @@ function compileStages(doc: Document): Record<string, Stage> {
           throttlingFailOpen: s.throttlingFailOpen ?? false,
           rateLimitHeaders: s.rateLimitHeaders ?? false,
           ...(s.cacheClusterEnabled ? { cache: compileStageCache(s) } : {}),
+          ...compileObserveSettings(s),
         },
       ]),
     )

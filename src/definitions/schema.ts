@@ -97,6 +97,10 @@ export const methodSettingSchema = z.looseObject({
   cacheDataEncrypted: z.boolean().optional(),
   requireAuthorizationForCacheControl: z.boolean().optional(),
   unauthorizedCacheControlHeaderStrategy: upperEnum(['FAIL_WITH_403', 'SUCCEED_WITH_RESPONSE_HEADER', 'SUCCEED_WITHOUT_RESPONSE_HEADER']).optional(),
+  /** Detailed CloudWatch metrics: the method (route) dimension (docs/observability.md). */
+  metricsEnabled: z.boolean().optional(),
+  loggingLevel: upperEnum(['OFF', 'ERROR', 'INFO']).optional(),
+  dataTraceEnabled: z.boolean().optional(),
 })
 
 export const stageSchema = z.looseObject({
@@ -116,6 +120,10 @@ export const stageSchema = z.looseObject({
   throttlingFailOpen: z.boolean().optional(),
   /** Beyond AWS: IETF RateLimit-* and Retry-After headers on throttled keys. */
   rateLimitHeaders: z.boolean().optional(),
+  /** One line per request in this format of `$context` variables (docs/observability.md); `validate` checks the variables. */
+  accessLogSettings: z.looseObject({ format: z.string().optional(), destinationArn: z.string().optional() }).optional(),
+  /** X-Ray active tracing: `$context.xrayTraceId` is the request's trace id. */
+  tracingEnabled: z.boolean().optional(),
   /** The stage cache; `methodSettings` turn caching on per method. */
   cacheClusterEnabled: z.boolean().optional(),
   /** Beyond AWS: `X-Cache: Hit|Miss` on cached methods. */

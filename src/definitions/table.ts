@@ -82,6 +82,12 @@ export interface Stage {
   rateLimitHeaders: boolean
   /** The stage cache (`cacheClusterEnabled: true`); absent when the stage has none. */
   cache?: StageCache
+  /** `methodSettings` keys that set `metricsEnabled` (detailed metrics), keyed as `throttle`; absent when none does. */
+  metricsEnabled?: Record<string, boolean>
+  /** `accessLogSettings.format`: one access-log line per request; absent, none. */
+  accessLogFormat?: string
+  /** `tracingEnabled`: `$context.xrayTraceId` is set (X-Ray active tracing). */
+  tracingEnabled?: boolean
 }
 
 export type CacheControlStrategy = 'FAIL_WITH_403' | 'SUCCEED_WITH_RESPONSE_HEADER' | 'SUCCEED_WITHOUT_RESPONSE_HEADER'

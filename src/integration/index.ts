@@ -33,8 +33,16 @@ export function createIntegrationStep(table: RouteTable) {
     plans.set(method, { plan: compileIntegrationPlan(method.integration, templateFor), run: integrations[method.integration.type] })
   }
 
-  return function integrate(inv: Invocation): Promise<Response> {
+  return async function integrate(inv: Invocation): Promise<Response> {
     const { plan, run } = plans.get(inv.method!)!
-    return run(inv, plan)
+    // IntegrationLatency and `$context.integrationLatency`: the call until its answer or failure (a timeout included).
+    const startedAt = Date.now()
+    try {
+      const response = await run(inv, plan)
+      inv.integrationStatus = response.status
+      return response
+    } finally {
+      inv.integrationLatency = Date.now() - startedAt
+    }
   }
 }

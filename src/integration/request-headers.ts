@@ -69,7 +69,8 @@ export function traceIdFor(requestId: string, now: number): string {
  * The headers an integration request carries, as a plain record for the request's init (the
  * runtime takes it in one pass): forwarded client headers (proxy only; the client's address
  * added to X-Forwarded-For at the edge), then `integration.request.header.*` mappings, which
- * replace a client header of the same name, then AWS's own.
+ * replace a client header of the same name, then AWS's own. Non-proxy integrations get the
+ * client's W3C `traceparent`/`tracestate` alone.
  * @example await fetch(url, { headers: integrationRequestHeaders(inv, plan, true) })
  */
 export function integrationRequestHeaders(inv: Invocation, plan: RequestPlan, forwardClient: boolean, body?: string): Record<string, string> {
@@ -80,6 +81,10 @@ export function integrationRequestHeaders(inv: Invocation, plan: RequestPlan, fo
       // At the edge, as CloudFront does in front of AWS's edge-optimized APIs; mappings still win.
       headers['x-forwarded-for'] = forwardedFor(inv)
     }
+  } else {
+    // Beyond AWS: W3C trace context reaches non-proxy backends too, as proxied ones get it with the client's headers.
+    if (inv.headers.traceparent) headers.traceparent = inv.headers.traceparent
+    if (inv.headers.tracestate) headers.tracestate = inv.headers.tracestate
   }
   checkMappableHeaders(plan)
   for (const { name, read } of plan.headers) {

@@ -11,7 +11,7 @@ import { recordMetric } from '../observe/metrics'
  * @example countWebSocket('ClientError', 'chat', 'prod') // a message no route took
  */
 export function countWebSocket(name: MetricName, apiId: string, stage: string, route?: string) {
-  recordMetric(name, route === undefined ? { apiId, stage } : { apiId, stage, route })
+  recordMetric(name, route === undefined ? { apiId, stage } : { apiId, stage, method: route })
 }
 
 /**
@@ -21,7 +21,7 @@ export function countWebSocket(name: MetricName, apiId: string, stage: string, r
  * @example const result = await runIntegration(connect, inv)
  */
 export async function runIntegration(plan: RoutePlan, inv: WebSocketInvocation): Promise<IntegrationResult> {
-  const dimensions = { apiId: inv.api.id, stage: inv.stage.name, route: plan.route.routeKey }
+  const dimensions = { apiId: inv.api.id, stage: inv.stage.name, method: plan.route.routeKey }
   const started = Date.now()
   try {
     const result = await plan.run(inv)

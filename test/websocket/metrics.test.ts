@@ -37,7 +37,7 @@ const api = (apiId: string, connect: string) => `x-gateway:
 
 /** Sum and sample count of one metric for one API (and route, when given). */
 const metric = (name: MetricName, apiId: string, route?: string | null) => {
-  const series = metricsSnapshot().filter((m) => m.name === name && m.dimensions.apiId === apiId && m.dimensions.stage === 'dev' && (route === undefined || m.dimensions.route === (route ?? undefined)))
+  const series = metricsSnapshot().filter((m) => m.name === name && m.dimensions.apiId === apiId && m.dimensions.stage === 'dev' && (route === undefined || m.dimensions.method === (route ?? undefined)))
   return { sum: series.reduce((n, m) => n + m.sum, 0), count: series.reduce((n, m) => n + m.count, 0) }
 }
 const count = (name: MetricName, apiId: string, route?: string | null) => metric(name, apiId, route).count
