@@ -4,6 +4,8 @@ import type { Env } from './env'
 import { newRequestIds, sourceIpOf, splitRequestUrl } from './invocation'
 import { createApiSelector } from './router/select-api'
 import { createResourceRouter } from './router/match'
+import { createHttpRouteRouter } from './router/http-routes'
+import { renderHttpApiError, withHttpApiHeaders } from './gateway-responses/http-api'
 import { GatewayError } from './gateway-responses/error'
 import { renderGatewayResponse, toGatewayError } from './gateway-responses/render'
 import { checkRequestPath, readClientHeaders } from './method-request/limits'
@@ -25,7 +27,7 @@ import { compressResponse, preferredCoding } from './method-response/compression
  */
 export function createPipeline(table: RouteTable) {
   const selectApi = createApiSelector(table)
-  const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
+  const routers = new Map(table.apis.map((api) => [api, api.protocol === 'HTTP' ? createHttpRouteRouter(api.resources) : createResourceRouter(api.resources)]))
   const methodRequest = createMethodRequest(table)
   const cache = createCacheStep(table)
   const integrate = createIntegrationStep(table)
@@ -79,6 +81,7 @@ export function createPipeline(table: RouteTable) {
       // The stage cache answers hits itself; misses reach the integration.
       const response = await cache(inv, integrate)
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
+      if (api.protocol === 'HTTP') withHttpApiHeaders(response, requestId)
       if (api.minimumCompressionSize === undefined) return response
       // After the cache, which keeps entries as the integration answered.
       const coding = preferredCoding(headers['accept-encoding'])
@@ -86,6 +89,7 @@ export function createPipeline(table: RouteTable) {
     } catch (e) {
       // Else workerd resets the connection of a client still sending, and it never sees the answer.
       await discardUnreadBody(request)
+      if (api?.protocol === 'HTTP') return renderHttpApiError(toGatewayError(e), requestId)
       return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
     }
   }
