@@ -14,7 +14,7 @@ import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
 import { compileWebSocketDocument } from './websocket'
-import { applyRouteSettings, checkDefaultRoute, isHttpApiDocument } from './http-api'
+import { applyRouteSettings, checkDefaultRoute, exportRegion, isHttpApiDocument } from './http-api'
 import { compileHttpApiIntegration } from './http-api-integration'
 import { routeKeyOf } from '../router/route-keys'
 
@@ -174,6 +174,7 @@ function compilePaths(
   const resources: Resource[] = []
   const shapes = new Map<string, string>()
   const schemes = (doc.components as { securitySchemes?: SecuritySchemes } | undefined)?.securitySchemes
+  const region = exportRegion(doc)
 
   for (const [path, item] of Object.entries(doc.paths)) {
     const parsed = parsePathTemplate(path)
@@ -206,7 +207,7 @@ function compilePaths(
         for (const issue of op.error.issues) report([...at, ...(issue.path as Path)], issueMessage(issue))
         continue
       }
-      const method = compileMethod({ verb, path, segments: parsed.segments, op: op.data, sharedParams, schemes, httpApi: httpApi ? { defaultRoute } : undefined }, at, report)
+      const method = compileMethod({ verb, path, segments: parsed.segments, op: op.data, sharedParams, schemes, httpApi: httpApi ? { defaultRoute, region } : undefined }, at, report)
       warnConnection(op.data['x-amazon-apigateway-integration'], [...at, 'x-amazon-apigateway-integration'], warn)
       const checks = validation.forMethod(method, op.data, at)
       if (checks) method.validation = checks
@@ -228,8 +229,8 @@ interface MethodSource {
   /** The path item's own `parameters`, which every operation under it shares. */
   sharedParams: unknown[]
   schemes: SecuritySchemes | undefined
-  /** HTTP APIs: whether this is the `$default` route. */
-  httpApi?: { defaultRoute: boolean }
+  /** HTTP APIs: whether this is the `$default` route, and the API's region. */
+  httpApi?: { defaultRoute: boolean; region: string }
 }
 
 type SecuritySchemes = Record<string, { type?: string; name?: string; in?: string }>

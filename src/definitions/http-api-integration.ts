@@ -1,9 +1,11 @@
 import type { Integration } from './table'
 import type { IntegrationDefinition } from './schema'
 import type { Segment } from './paths'
-import type { ParameterMapping } from './http-api-table'
+import type { MappingValue, ParameterMapping } from './http-api-table'
 import { compileIntegration } from './integration'
-import { parseParameterMappings } from './parameter-mapping'
+import { parseMappingValue, parseParameterMappings } from './parameter-mapping'
+import { parseCredentials } from './aws-arn'
+import { integrationSubtypes, subtypeNamed } from '../integration/aws/subtypes'
 
 type Path = (string | number)[]
 type Report = (path: Path, message: string) => void
@@ -22,15 +24,13 @@ export function compileHttpApiIntegration(
   def: IntegrationDefinition,
   where: Path,
   ctx: { segments: Segment[]; declared: Set<string>; report: Report },
-  route: { defaultRoute: boolean },
+  route: { defaultRoute: boolean; region: string },
 ): Integration {
   const { report } = ctx
   const at = (field: string) => [...where, field]
+  if (def.integrationSubtype !== undefined) return compileAwsService(def, where, report, route.region)
   if (def.type !== 'http_proxy' && def.type !== 'aws_proxy') {
     report(at('type'), `HTTP APIs have http_proxy and aws_proxy integrations, not ${def.type}`)
-  }
-  if (def.integrationSubtype !== undefined) {
-    report(at('integrationSubtype'), `AWS service integrations (integrationSubtype ${String(def.integrationSubtype)}) are not supported yet`)
   }
   const version = def.payloadFormatVersion
   if (def.type === 'http_proxy' && version === '2.0') report(at('payloadFormatVersion'), 'HTTP proxy integrations use payload format 1.0')
@@ -75,5 +75,49 @@ export function compileHttpApiIntegration(
     ...integration,
     timeoutInMillis: def.timeoutInMillis ?? 30000,
     httpApi: { requestParameters, responseParameters, appendRequestPath: route.defaultRoute && def.type === 'http_proxy' },
+  }
+}
+
+/**
+ * A first-class AWS service integration: `integrationSubtype` with the subtype's parameters as
+ * `requestParameters` (values are mapping values: `$request.body.x`, `${…}`, static), signed with
+ * the gateway's credentials or the `credentials` role.
+ */
+function compileAwsService(def: IntegrationDefinition, where: Path, report: Report, apiRegion: string): Integration {
+  const at = (...more: (string | number)[]) => [...where, ...more]
+  const name = String(def.integrationSubtype)
+  const subtype = subtypeNamed(name)
+  if (def.type !== 'aws_proxy') report(at('type'), 'an integrationSubtype integration is of type aws_proxy')
+  if (!subtype) report(at('integrationSubtype'), `"${name}" is not supported (supported: ${Object.keys(integrationSubtypes).join(', ')})`)
+  const parameters: Record<string, MappingValue> = {}
+  for (const [key, raw] of Object.entries(def.requestParameters ?? {})) {
+    if (subtype && !subtype.required.includes(key) && !subtype.optional.includes(key)) {
+      report(at('requestParameters', key), `${name} takes no parameter "${key}" (it takes ${[...subtype.required, ...subtype.optional].join(', ')})`)
+      continue
+    }
+    const value = parseMappingValue(String(raw), 'request')
+    if ('error' in value) report(at('requestParameters', key), value.error)
+    else parameters[key] = value
+  }
+  for (const required of subtype?.required ?? []) {
+    if (!(required in (def.requestParameters ?? {}))) report(at('requestParameters'), `${name} needs the parameter ${required}`)
+  }
+  let credentialsRole: string | undefined
+  if (def.credentials !== undefined) {
+    const credentials = parseCredentials(def.credentials)
+    if ('error' in credentials) report(at('credentials'), credentials.error)
+    else if ('role' in credentials) credentialsRole = credentials.role
+  }
+  const region = parameters.Region?.length === 1 && 'text' in parameters.Region[0] ? parameters.Region[0].text : apiRegion
+  return {
+    type: 'aws_proxy',
+    requestParameters: {},
+    requestTemplates: {},
+    passthroughBehavior: 'WHEN_NO_MATCH',
+    timeoutInMillis: def.timeoutInMillis ?? 30000,
+    responses: [],
+    cacheKeyParameters: [],
+    ...(credentialsRole ? { credentialsRole } : {}),
+    httpApi: { requestParameters: [], responseParameters: {}, appendRequestPath: false, awsService: { subtype: name, region, parameters } },
   }
 }

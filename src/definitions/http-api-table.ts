@@ -36,4 +36,14 @@ export interface HttpApiIntegration {
   responseParameters: Record<string, ParameterMapping[]>
   /** The `$default` route's HTTP_PROXY: the request path (without the stage) is appended to the URI. */
   appendRequestPath: boolean
+  /** A first-class AWS service integration (`integrationSubtype`): its parameters' mapped values. */
+  awsService?: AwsServiceIntegration
+}
+
+export interface AwsServiceIntegration {
+  /** `SQS-SendMessage`, `EventBridge-PutEvents`, `StepFunctions-StartExecution`, `Kinesis-PutRecord`. */
+  subtype: string
+  /** The API's region (the export's server URL), unless a `Region` parameter says otherwise. */
+  region: string
+  parameters: Record<string, MappingValue>
 }

@@ -77,3 +77,12 @@ export function applyRouteSettings(api: Api, stages: StageDefinitions | undefine
     Object.assign(api.stages[name].throttle, compileStageThrottle(settings))
   }
 }
+
+/**
+ * The region an export was taken in, from its server URL (`https://{id}.execute-api.{region}.amazonaws.com`):
+ * where its AWS service integrations call by default. `us-east-1` when the export does not say.
+ * @example exportRegion({ servers: [{ url: 'https://a1.execute-api.eu-west-1.amazonaws.com/{basePath}' }] }) // 'eu-west-1'
+ */
+export function exportRegion(doc: { servers?: { url: string }[] }): string {
+  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(doc.servers?.[0]?.url ?? '')?.[1] ?? 'us-east-1'
+}

@@ -9,6 +9,7 @@ import { http } from './http'
 import { aws } from './aws'
 import { awsProxy } from './aws-proxy'
 import { httpApiProxy } from './http-api-proxy'
+import { awsService } from './aws-service'
 import { mapIntegrationResponse } from './parameter-mapping'
 
 /** One function per AWS integration type. */
@@ -43,12 +44,17 @@ export function createIntegrationStep(table: RouteTable) {
 }
 
 /**
- * An HTTP API integration: its own HTTP_PROXY (apigatewayv2's request mappings), and the
+ * An HTTP API integration: its own HTTP_PROXY (apigatewayv2's request mappings) and AWS service
+ * integrations (`integrationSubtype`), and the
  * response mappings for the integration's status applied to whatever it answered.
  */
 function httpApiIntegration(httpApi: NonNullable<IntegrationPlan['httpApi']>) {
   return async (inv: Invocation, plan: IntegrationPlan): Promise<Response> => {
-    const response = plan.integration.type === 'http_proxy' ? await httpApiProxy(inv, plan, httpApi) : await integrations[plan.integration.type](inv, plan)
+    const response = httpApi.awsService
+      ? await awsService(inv, plan, httpApi.awsService)
+      : plan.integration.type === 'http_proxy'
+        ? await httpApiProxy(inv, plan, httpApi)
+        : await integrations[plan.integration.type](inv, plan)
     return httpApi.responses.size > 0 ? mapIntegrationResponse(inv, httpApi, response) : response
   }
 }

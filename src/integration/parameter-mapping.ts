@@ -1,4 +1,4 @@
-import type { HttpApiIntegration, MappingReference, MappingValue, ParameterMapping } from '../definitions/http-api-table'
+import type { AwsServiceIntegration, HttpApiIntegration, MappingReference, MappingValue, ParameterMapping } from '../definitions/http-api-table'
 import { queryOf, type Invocation } from '../invocation'
 import { contextOf } from '../context'
 import { evaluateJsonPath } from '../vtl'
@@ -17,6 +17,7 @@ export interface HttpApiPlan {
   requestBody: boolean
   /** Statuses whose mappings read `$response.body`: only those responses are read whole. */
   responseBody: Set<number>
+  awsService?: AwsServiceIntegration
 }
 
 /**
@@ -35,6 +36,7 @@ export function compileHttpApiPlan(httpApi: HttpApiIntegration): HttpApiPlan {
     appendRequestPath: httpApi.appendRequestPath,
     requestBody: reads(request, 'request.body'),
     responseBody: new Set([...responses].filter(([, mappings]) => reads(mappings, 'response.body')).map(([status]) => status)),
+    ...(httpApi.awsService ? { awsService: httpApi.awsService } : {}),
   }
 }
 
@@ -95,6 +97,22 @@ function fromBody(body: string | undefined, path: string | undefined): string | 
   }
   const value = evaluateJsonPath(doc, path)
   return value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+/**
+ * Named mapping values read for this request (the body only when one reads it); a lone
+ * reference that is absent is left out.
+ * @example await resolveMappingValues(inv, { MessageBody: [{ ref: { from: 'request.body' } }] }) // { MessageBody: '{"id":1}' }
+ */
+export async function resolveMappingValues(inv: Invocation, values: Record<string, MappingValue>): Promise<Record<string, string>> {
+  const readsBody = Object.values(values).some((v) => v.some((p) => 'ref' in p && p.ref.from === 'request.body'))
+  const sources: Sources = readsBody ? { body: utf8.decode(await methodRequestBody(inv)) } : {}
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(values)) {
+    const resolved = valueOf(value, inv, sources)
+    if (resolved !== undefined) out[name] = resolved
+  }
+  return out
 }
 
 /**

@@ -189,4 +189,29 @@ describe('bad HTTP API definitions', () => {
       'routes/h.yaml: $["x-gateway"].stages.dev.routeSettings: route settings are for HTTP APIs; REST stages use methodSettings',
     ])
   })
+
+  it('refuses an unknown subtype, a parameter the subtype does not take, and a missing required one', () => {
+    const errors = errorsOf(
+      exported(`  /a:
+    post:
+      x-amazon-apigateway-integration:
+        integrationSubtype: "SQS-ReceiveMessage"
+        type: aws_proxy
+        requestParameters: { QueueUrl: "q" }
+  /b:
+    post:
+      x-amazon-apigateway-integration:
+        integrationSubtype: "SQS-SendMessage"
+        type: http_proxy
+        credentials: "not-a-role"
+        requestParameters: { QueueUrl: "q", Body: "$request.body" }`),
+    )
+    expect(errors).toEqual([
+      `${at('/a', 'post')}.integrationSubtype: "SQS-ReceiveMessage" is not supported (supported: SQS-SendMessage, EventBridge-PutEvents, StepFunctions-StartExecution, Kinesis-PutRecord)`,
+      `${at('/b', 'post')}.type: an integrationSubtype integration is of type aws_proxy`,
+      `${at('/b', 'post')}.requestParameters.Body: SQS-SendMessage takes no parameter "Body" (it takes QueueUrl, MessageBody, DelaySeconds, MessageAttributes, MessageDeduplicationId, MessageGroupId, MessageSystemAttributes, Region)`,
+      `${at('/b', 'post')}.requestParameters: SQS-SendMessage needs the parameter MessageBody`,
+      `${at('/b', 'post')}.credentials: "not-a-role" is neither an IAM role ARN (arn:aws:iam::{account}:role/{name}) nor arn:aws:iam::*:user/*`,
+    ])
+  })
 })
