@@ -74,7 +74,10 @@ beforeAll(async () => {
     {
       '/2015-03-31/functions/': (req, res) => {
         res.setHeader('content-type', 'application/json')
-        if (!decodeURIComponent(req.url ?? '').includes('function:auth')) return res.end(JSON.stringify({ statusCode: 200, body: 'from the function' }))
+        if (!decodeURIComponent(req.url ?? '').includes('function:auth')) {
+          res.end(JSON.stringify({ statusCode: 200, body: 'from the function' }))
+          return
+        }
         const statement = { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }
         res.end(JSON.stringify({ principalId: 'user', policyDocument: { Version: '2012-10-17', Statement: [statement] } }))
       },
