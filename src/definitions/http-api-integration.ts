@@ -29,14 +29,21 @@ export function compileHttpApiIntegration(
   const { report } = ctx
   const at = (field: string) => [...where, field]
   if (def.integrationSubtype !== undefined) return compileAwsService(def, where, report, route.region)
-  if (def.type !== 'http_proxy' && def.type !== 'aws_proxy') {
-    report(at('type'), `HTTP APIs have http_proxy and aws_proxy integrations, not ${def.type}`)
+  // MOCK is beyond AWS's HTTP APIs but sends nothing anywhere: kept, for local stubs and tests.
+  if (def.type === 'http' || def.type === 'aws') {
+    report(at('type'), `HTTP APIs have http_proxy and aws_proxy integrations (and mock here), not ${def.type}`)
   }
   const version = def.payloadFormatVersion
   if (def.type === 'http_proxy' && version === '2.0') report(at('payloadFormatVersion'), 'HTTP proxy integrations use payload format 1.0')
   if (def.type === 'aws_proxy' && version === undefined) report(at('payloadFormatVersion'), "a Lambda integration of an HTTP API needs payloadFormatVersion: '1.0' or '2.0'")
 
-  const rawRequest = (def.requestParameters ?? {}) as Record<string, string>
+  // Beyond AWS, kept from before HTTP APIs had their own: REST's `integration.request.*` mappings.
+  const restForm: Record<string, string> = {}
+  const rawRequest: Record<string, string> = {}
+  for (const [key, value] of Object.entries((def.requestParameters ?? {}) as Record<string, string>)) {
+    if (key.startsWith('integration.request.') || def.type === 'mock') restForm[key] = value
+    else rawRequest[key] = value
+  }
   let requestParameters: ParameterMapping[] = []
   if (Object.keys(rawRequest).length > 0 && def.type !== 'http_proxy') {
     // Applied to HTTP proxy integrations only here: refused rather than silently not applied.
@@ -62,11 +69,14 @@ export function compileHttpApiIntegration(
   for (const [, placeholder] of (def.uri ?? '').matchAll(uriPlaceholder)) {
     const name = placeholder.replace(/\+$/, '')
     if (placeholder.startsWith('stageVariables.')) continue
+    if (`integration.request.path.${name}` in restForm) continue
     if (routeParams.has(name)) pathMappings[`integration.request.path.${name}`] = `method.request.path.${name}`
     else report(at('uri'), `{${placeholder}} is not a path parameter of this route`)
   }
   const integration = compileIntegration(
-    { ...def, requestParameters: pathMappings, responses: undefined, requestTemplates: undefined, timeoutInMillis: undefined },
+    def.type === 'mock'
+      ? { ...def, timeoutInMillis: undefined }
+      : { ...def, requestParameters: { ...pathMappings, ...restForm }, responses: undefined, requestTemplates: undefined, timeoutInMillis: undefined },
     where,
     // Placeholders the route lacks are reported above, in HTTP API terms.
     { ...ctx, report: (path, message) => message.includes('has no mapping') || report(path, message) },

@@ -1,7 +1,7 @@
 import type { Invocation } from '../invocation'
 import type { IntegrationPlan } from './plan'
 import { backendUrl, checkPathValue, withQuery } from './uri'
-import { integrationPathValues } from './request-parameters'
+import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
 import { forwardToBackend } from './http-proxy'
 import { mapIntegrationRequest, type HttpApiPlan } from './parameter-mapping'
@@ -20,7 +20,10 @@ export async function httpApiProxy(inv: Invocation, plan: IntegrationPlan, httpA
     base = appendPath(base, inv.resourcePath)
   }
   const headers = integrationRequestHeaders(inv, plan, true)
-  const mapped = await mapIntegrationRequest(inv, httpApi, headers, inv.search)
+  // REST-form query mappings (accepted beyond AWS) follow the client's query, as on REST.
+  const restQuery = mappedQuery(inv, plan)
+  const query = restQuery === '' ? inv.search : inv.search === '' ? restQuery : `${inv.search}&${restQuery}`
+  const mapped = await mapIntegrationRequest(inv, httpApi, headers, query)
   const url = withQuery(mapped.path === undefined ? base : `${originOf(base)}${mapped.path}`, mapped.query)
 
   return forwardToBackend(inv, plan, url, headers)

@@ -44,6 +44,25 @@ describe('HTTP API exports', () => {
     expect(method.integration.httpApi?.appendRequestPath).toBe(true)
   })
 
+  it("still takes REST's integration.request.* mappings and mock integrations (beyond AWS)", () => {
+    const { table, errors } = compile(
+      exported(`  /a/{proxy+}:
+    get:${proxy('https://b.example/{p}', `
+        requestParameters:
+          integration.request.path.p: method.request.path.proxy
+          integration.request.querystring.from: "'gateway'"
+          append:header.x-new: "static"`)}
+  /stub:
+    get:
+      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: "200" } } }`),
+    )
+    expect(errors).toEqual([])
+    const [a, stub] = table.apis[0].resources
+    expect(a.methods.GET.integration.requestParameters).toEqual({ 'integration.request.path.p': 'method.request.path.proxy', 'integration.request.querystring.from': "'gateway'" })
+    expect(a.methods.GET.integration.httpApi?.requestParameters).toEqual([{ action: 'append', target: 'header', name: 'x-new', value: [{ text: 'static' }] }])
+    expect(stub.methods.GET.integration).toMatchObject({ type: 'mock', responses: [{ statusCode: '200' }] })
+  })
+
   it('keeps a REST file with the same paths a REST API', () => {
     const { table } = compile(`openapi: 3.0.1\npaths:\n  /a:\n    get:${proxy()}`)
     expect(table.apis[0].protocol).toBe('REST')
@@ -149,7 +168,7 @@ describe('bad HTTP API definitions', () => {
       isDefaultRoute: true${proxy('https://b.example/{nope}')}
   /c:
     get:
-      x-amazon-apigateway-integration: { type: mock }
+      x-amazon-apigateway-integration: { type: aws, httpMethod: POST, uri: "arn:aws:apigateway:us-east-1:sqs:path/123456789012/q" }
   /d:
     get:
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "https://b.example", payloadFormatVersion: "2.0" }
@@ -165,7 +184,7 @@ describe('bad HTTP API definitions', () => {
       'routes/h.yaml: $.paths["/$default"].get: the $default route takes every method: write it as x-amazon-apigateway-any-method',
       'routes/h.yaml: $.paths["/b"].get.isDefaultRoute: only the path /$default is the $default route',
       `${at('/b')}.uri: {nope} is not a path parameter of this route`,
-      `${at('/c')}.type: HTTP APIs have http_proxy and aws_proxy integrations, not mock`,
+      `${at('/c')}.type: HTTP APIs have http_proxy and aws_proxy integrations (and mock here), not aws`,
       `${at('/d')}.payloadFormatVersion: HTTP proxy integrations use payload format 1.0`,
       `${at('/e', 'post')}.payloadFormatVersion: a Lambda integration of an HTTP API needs payloadFormatVersion: '1.0' or '2.0'`,
       `${at('/e', 'post')}.requestParameters: request parameter mapping is supported on http_proxy integrations only`,
