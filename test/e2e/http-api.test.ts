@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rawRequest, type RawResponse } from './helpers/http'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
+import { routesDir } from './helpers/routes'
 
 // HTTP APIs (apigatewayv2) end to end: the example export served unchanged, route precedence,
 // stages, parameter mapping, route throttling and HTTP API error bodies, against `gateway serve`.
@@ -245,5 +249,26 @@ describe('route throttling and errors', () => {
     const res = await call('routing', '/slow')
     expect(res.status).toBe(503)
     expect(res.text).toBe('{"message":"Service Unavailable"}')
+  })
+})
+
+describe('gateway validate on an HTTP API export', () => {
+  it('exits 1 naming the file and JSON path of a reserved header mapping and an unknown route key', async () => {
+    const bad = (await example(8080))
+      .replace('append:header.x-shop-request-id', 'append:header.X-Forwarded-For')
+      .replace('x-amazon-apigateway-importexport-version: "1.0"', 'x-amazon-apigateway-importexport-version: "1.0"\nx-gateway:\n  stages:\n    prod:\n      routeSettings:\n        "GET /nowhere": { throttlingRateLimit: 1 }')
+    const r = await routesDir({ 'shop.yaml': bad })
+    const bin = fileURLToPath(new URL('../../bin/gateway.js', import.meta.url))
+    const result = await promisify(execFile)(process.execPath, [bin, 'validate', r.dir]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    )
+    await r.remove()
+    expect(result.code).toBe(1)
+    const lines = result.stderr.trim().split('\n')
+    const has = (pattern: RegExp) => lines.some((l) => pattern.test(l))
+    expect(has(/shop\.yaml: \$\.paths\["\/pets"\]\.get\["x-amazon-apigateway-integration"\]\.requestParameters\["append:header\.X-Forwarded-For"\]: "X-Forwarded-For" is a reserved header/)).toBe(true)
+    expect(has(/shop\.yaml: \$\["x-gateway"\]\.stages\.prod\.routeSettings\["GET \/nowhere"\]: no route "GET \/nowhere" in this API$/)).toBe(true)
+    expect(lines.at(-1)).toMatch(/^2 errors in /)
   })
 })
