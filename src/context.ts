@@ -56,6 +56,8 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
     requestTimeEpoch: inv.startedAt,
     resourceId: inv.method?.resourceId ?? null,
     resourcePath: inv.method?.resourcePath ?? null,
+    // HTTP APIs: `GET /pets/{id}` or `$default`.
+    ...(inv.method?.routeKey ? { routeKey: inv.method.routeKey } : {}),
     stage: inv.stage.name,
     isCanaryRequest: 'false',
   }

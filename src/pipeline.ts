@@ -4,6 +4,8 @@ import type { Env } from './env'
 import { newRequestIds, sourceIpOf, splitRequestUrl } from './invocation'
 import { createApiSelector } from './router/select-api'
 import { createResourceRouter } from './router/match'
+import { createHttpRouteRouter } from './router/http-routes'
+import { renderHttpApiError, withHttpApiHeaders } from './gateway-responses/http-api'
 import { GatewayError } from './gateway-responses/error'
 import { renderGatewayResponse, toGatewayError } from './gateway-responses/render'
 import { checkRequestPath, readClientHeaders } from './method-request/limits'
@@ -26,7 +28,7 @@ import { createObserveStep } from './observe'
  */
 export function createPipeline(table: RouteTable) {
   const selectApi = createApiSelector(table)
-  const routers = new Map(table.apis.map((api) => [api, createResourceRouter(api.resources)]))
+  const routers = new Map(table.apis.map((api) => [api, api.protocol === 'HTTP' ? createHttpRouteRouter(api.resources) : createResourceRouter(api.resources)]))
   const methodRequest = createMethodRequest(table)
   const cache = createCacheStep(table)
   const integrate = createIntegrationStep(table)
@@ -83,6 +85,7 @@ export function createPipeline(table: RouteTable) {
       // The stage cache answers hits itself; misses reach the integration.
       response = await cache(inv, integrate)
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
+      if (api.protocol === 'HTTP') withHttpApiHeaders(response, requestId)
       // After the cache, which keeps entries as the integration answered.
       const coding = api.minimumCompressionSize === undefined ? undefined : preferredCoding(headers['accept-encoding'])
       if (coding) response = await compressResponse(response, coding, api.minimumCompressionSize!, inv.httpMethod)
@@ -90,7 +93,7 @@ export function createPipeline(table: RouteTable) {
       // Else workerd resets the connection of a client still sending, and it never sees the answer.
       await discardUnreadBody(request)
       failure = toGatewayError(e)
-      response = renderGatewayResponse(failure, { api, invocation: inv, requestId, extendedRequestId })
+      response = api?.protocol === 'HTTP' ? renderHttpApiError(failure, requestId) : renderGatewayResponse(failure, { api, invocation: inv, requestId, extendedRequestId })
     }
     // The one recording point: metrics and the access log of every request an API answered.
     return observe(response, { api, invocation: inv, startedAt, failure, env, ctx })

@@ -17,6 +17,9 @@ import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
 import { checkObserveSettings, compileObserveSettings } from './observe-settings'
 import { compileWebSocketDocument } from './websocket'
+import { applyRouteSettings, checkDefaultRoute, exportRegion, isHttpApiDocument } from './http-api'
+import { compileHttpApiIntegration } from './http-api-integration'
+import { routeKeyOf } from '../router/route-keys'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -82,9 +85,10 @@ function compileDocument(
   const doc = parseDocument(value, report, warn)
   if (!doc) return undefined
   const x = doc['x-gateway'] ?? {}
+  const httpApi = isHttpApiDocument(doc)
   const validation = createValidationCompiler(doc, report, warn)
   const authorizers = createAuthorizerCompiler(doc, report)
-  const resources = compilePaths(doc, report, warn, validation, authorizers)
+  const resources = compilePaths(doc, report, warn, validation, authorizers, httpApi)
 
   const gatewayResponses: Record<string, GatewayResponseOverride> = {}
   for (const [type, r] of Object.entries(doc['x-amazon-apigateway-gateway-responses'] ?? {})) {
@@ -103,9 +107,9 @@ function compileDocument(
     id: x.apiId ?? apiIdFromFile(file),
     title: doc.info?.title ?? apiIdFromFile(file),
     file,
-    protocol: x.protocolType ?? 'REST',
+    protocol: x.protocolType ?? (httpApi ? 'HTTP' : 'REST'),
     ...(x.basePath ? { basePath: x.basePath.replace(/^\/|\/$/g, '') } : {}),
-    stages: compileStages(doc),
+    stages: compileStages(doc, httpApi),
     resources,
     gatewayResponses,
     binaryMediaTypes: doc['x-amazon-apigateway-binary-media-types'] ?? [],
@@ -123,6 +127,7 @@ function compileDocument(
   if (api.apiKeySource === 'AUTHORIZER' && !authorizers.hasLambdaAuthorizer()) {
     report(['x-amazon-apigateway-api-key-source'], "AUTHORIZER takes keys from a Lambda authorizer's usageIdentifierKey, and no method uses one; use HEADER")
   }
+  applyRouteSettings(api, x.stages, report)
   checkResourcePolicy(doc, report)
   warnUnsetStageVariables(api, warn)
   checkCacheSettings(doc, api, report, warn)
@@ -131,8 +136,8 @@ function compileDocument(
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
 }
 
-/** `x-gateway.stages`, else the export's `servers[0]` basePath variable, else `$default` at the root. */
-function compileStages(doc: Document): Record<string, Stage> {
+/** `x-gateway.stages`, else (REST) the export's `servers[0]` basePath variable, else `$default` at the root. */
+function compileStages(doc: Document, httpApi: boolean): Record<string, Stage> {
   const defined = doc['x-gateway']?.stages
   if (defined && Object.keys(defined).length > 0) {
     return Object.fromEntries(
@@ -150,7 +155,8 @@ function compileStages(doc: Document): Record<string, Stage> {
       ]),
     )
   }
-  const server = doc.servers?.[0]
+  // An HTTP API export is served as AWS serves a new API: on its `$default` stage.
+  const server = httpApi ? undefined : doc.servers?.[0]
   const fromServer = server?.variables?.basePath?.default ?? (server ? safePathname(server.url) : undefined)
   const cleaned = fromServer?.replace(/^\/+|\/+$/g, '')
   const name = cleaned && /^[A-Za-z0-9_-]+$/.test(cleaned) ? cleaned : '$default'
@@ -171,10 +177,12 @@ function compilePaths(
   warn: (path: Path, message: string) => void,
   validation: ValidationCompiler,
   authorizers: AuthorizerCompiler,
+  httpApi: boolean,
 ): Resource[] {
   const resources: Resource[] = []
   const shapes = new Map<string, string>()
   const schemes = (doc.components as { securitySchemes?: SecuritySchemes } | undefined)?.securitySchemes
+  const region = exportRegion(doc)
 
   for (const [path, item] of Object.entries(doc.paths)) {
     const parsed = parsePathTemplate(path)
@@ -189,6 +197,7 @@ function compilePaths(
       continue
     }
     shapes.set(shape, path)
+    const defaultRoute = httpApi && checkDefaultRoute(path, item, ['paths', path], report)
 
     const resource: Resource = { path, methods: {} }
     const sharedParams = Array.isArray(item.parameters) ? item.parameters : []
@@ -206,7 +215,7 @@ function compilePaths(
         for (const issue of op.error.issues) report([...at, ...(issue.path as Path)], issueMessage(issue))
         continue
       }
-      const method = compileMethod({ verb, path, segments: parsed.segments, op: op.data, sharedParams, schemes }, at, report)
+      const method = compileMethod({ verb, path, segments: parsed.segments, op: op.data, sharedParams, schemes, httpApi: httpApi ? { defaultRoute, region } : undefined }, at, report)
       warnConnection(op.data['x-amazon-apigateway-integration'], [...at, 'x-amazon-apigateway-integration'], warn)
       const checks = validation.forMethod(method, op.data, at)
       if (checks) method.validation = checks
@@ -228,11 +237,13 @@ interface MethodSource {
   /** The path item's own `parameters`, which every operation under it shares. */
   sharedParams: unknown[]
   schemes: SecuritySchemes | undefined
+  /** HTTP APIs: whether this is the `$default` route, and the API's region. */
+  httpApi?: { defaultRoute: boolean; region: string }
 }
 
 type SecuritySchemes = Record<string, { type?: string; name?: string; in?: string }>
 
-function compileMethod({ verb, path, segments, op, sharedParams, schemes }: MethodSource, at: Path, report: (path: Path, message: string) => void): Method {
+function compileMethod({ verb, path, segments, op, sharedParams, schemes, httpApi }: MethodSource, at: Path, report: (path: Path, message: string) => void): Method {
   const requestParameters: Record<string, boolean> = {}
   for (const s of segments) if (s.kind !== 'literal') requestParameters[`method.request.path.${s.name}`] = true
   for (const p of [...sharedParams, ...(op.parameters ?? [])] as { name: string; in: string; required?: boolean }[]) {
@@ -255,11 +266,11 @@ function compileMethod({ verb, path, segments, op, sharedParams, schemes }: Meth
     }),
   )
 
-  const integration = compileIntegration(op['x-amazon-apigateway-integration'], [...at, 'x-amazon-apigateway-integration'], {
-    segments,
-    declared: new Set(Object.keys(requestParameters)),
-    report,
-  })
+  const integrationContext = { segments, declared: new Set(Object.keys(requestParameters)), report }
+  const integrationAt = [...at, 'x-amazon-apigateway-integration']
+  const integration = httpApi
+    ? compileHttpApiIntegration(op['x-amazon-apigateway-integration'], integrationAt, integrationContext, httpApi)
+    : compileIntegration(op['x-amazon-apigateway-integration'], integrationAt, integrationContext)
 
   return {
     httpMethod: verb,
@@ -270,6 +281,7 @@ function compileMethod({ verb, path, segments, op, sharedParams, schemes }: Meth
     requestParameters,
     integration,
     methodResponses,
+    ...(httpApi ? { routeKey: routeKeyOf(verb, path) } : {}),
   }
 }
 

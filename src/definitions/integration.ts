@@ -20,6 +20,7 @@ export function compileIntegration(
   ctx: { segments: Segment[]; declared: Set<string>; report: Report },
 ): Integration {
   const { report } = ctx
+  if (def.timeoutInMillis !== undefined && def.timeoutInMillis > 29000) report([...where, 'timeoutInMillis'], 'must be at most 29000 (30000 is for HTTP APIs)')
   if (!supported.has(def.type)) report([...where, 'type'], `integration type "${def.type}" is not supported yet (supported: ${[...supported].join(', ')})`)
 
   if (def.type === 'http' || def.type === 'http_proxy') {

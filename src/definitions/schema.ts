@@ -41,7 +41,8 @@ export const integrationSchema = z.looseObject({
   requestTemplates: z.record(z.string(), z.string().nullable()).optional(),
   passthroughBehavior: upperEnum(['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER']).optional(),
   contentHandling: contentHandling.optional(),
-  timeoutInMillis: z.number().int().min(50, 'must be at least 50').max(29000, 'must be at most 29000').optional(),
+  // REST allows 29000 (integration.ts), HTTP APIs 30000.
+  timeoutInMillis: z.number().int().min(50, 'must be at least 50').max(30000, 'must be at most 30000').optional(),
   responses: z.record(z.string(), integrationResponseSchema).optional(),
   cacheKeyParameters: z.array(z.string()).optional(),
   cacheNamespace: z.string().optional(),
@@ -83,6 +84,13 @@ export const gatewayResponseSchema = z.looseObject({
 const rate = z.number({ error: 'must be a number' }).min(0, 'must not be negative')
 const burst = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative')
 
+/** An HTTP API stage's `defaultRouteSettings` or `routeSettings` entry, as `aws apigatewayv2 get-stage` prints it. */
+export const routeSettingSchema = z.looseObject({
+  throttlingRateLimit: rate.optional(),
+  throttlingBurstLimit: burst.optional(),
+  detailedMetricsEnabled: z.boolean().optional(),
+})
+
 /** A `methodSettings` entry, keyed "*\/*" or "/resource/path/METHOD", as `aws apigateway get-stage` prints it. */
 export const methodSettingSchema = z.looseObject({
   throttlingRateLimit: rate.optional(),
@@ -116,6 +124,9 @@ export const stageSchema = z.looseObject({
     .optional(),
   // AWS's API spells the slashes of the resource path `~1` ("~1pets~1{id}/GET"); both forms are accepted.
   methodSettings: z.record(z.string().regex(/^(\*\/\*|\/.*\/[A-Z*]+|~1.*\/[A-Z*]+)$/, 'keys are "*/*" or "/resource/path/METHOD"'), methodSettingSchema).optional(),
+  /** HTTP APIs: throttling for every route, and per route key ("GET /pets", "$default"); checked in http-api.ts. */
+  defaultRouteSettings: routeSettingSchema.optional(),
+  routeSettings: z.record(z.string(), routeSettingSchema).optional(),
   /** When a throttle or key Durable Object fails: false (default) refuses with a 500, true serves. */
   throttlingFailOpen: z.boolean().optional(),
   /** Beyond AWS: IETF RateLimit-* and Retry-After headers on throttled keys. */

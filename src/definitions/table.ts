@@ -5,6 +5,7 @@
 
 import type { Authorizer, ContentHandling, IdentitySource, IntegrationType, PassthroughBehavior, Throttle } from './table-parts'
 import type { WebSocketApi } from './websocket-table'
+import type { HttpApiIntegration } from './http-api-table'
 
 export type { Authorizer, ContentHandling, IdentitySource, IntegrationType, PassthroughBehavior, Throttle }
 
@@ -35,6 +36,8 @@ export interface Integration {
   payloadFormatVersion?: '1.0' | '2.0'
   /** AWS and AWS_PROXY: the role to assume (`credentials`); absent, or `arn:aws:iam::*:user/*`, uses the gateway's own. */
   credentialsRole?: string
+  /** HTTP APIs only: parameter mappings in apigatewayv2's form, and the `$default` route's path rule. */
+  httpApi?: HttpApiIntegration
 }
 
 export interface MethodResponse {
@@ -58,6 +61,8 @@ export interface Method {
   validation?: RequestValidation
   /** The method's authorizer (`security: [{scheme: [scopes]}]`), by name in `Api.authorizers`; absent for NONE. */
   authorizer?: { name: string; scopes: string[] }
+  /** HTTP APIs only: the route key, `GET /pets/{id}`, `ANY /{proxy+}` or `$default`. */
+  routeKey?: string
 }
 
 /** A method's request validator, resolved: the root default or its own `x-amazon-apigateway-request-validator`. */

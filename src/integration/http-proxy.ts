@@ -13,12 +13,20 @@ import { fetchWithTimeout, integrationError } from './fetch-with-timeout'
  * @example const response = await httpProxy(inv, plan)
  */
 export async function httpProxy(inv: Invocation, plan: IntegrationPlan): Promise<Response> {
-  const integration = plan.integration
   // The client's query string follows the URI's own, then mapped parameters.
   const base = backendUrl(plan, inv.stage.variables, integrationPathValues(inv, plan))
   const url = withQuery(withQuery(base, inv.search), mappedQuery(inv, plan))
 
-  const headers = integrationRequestHeaders(inv, plan, true)
+  return forwardToBackend(inv, plan, url, integrationRequestHeaders(inv, plan, true))
+}
+
+/**
+ * Sends the client's request, with the integration's URL and headers, to the backend, and streams
+ * its answer back: what every HTTP proxy integration (REST and HTTP API) does last.
+ * @example return forwardToBackend(inv, plan, 'http://127.0.0.1:8080/pets', headers)
+ */
+export async function forwardToBackend(inv: Invocation, plan: IntegrationPlan, url: string, headers: Record<string, string>): Promise<Response> {
+  const integration = plan.integration
   const method = integration.httpMethod === 'ANY' || !integration.httpMethod ? inv.httpMethod : integration.httpMethod
   const init: RequestInit = { method, headers, redirect: 'manual' }
   if (method !== 'GET' && method !== 'HEAD') {

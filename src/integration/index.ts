@@ -8,6 +8,9 @@ import { mock } from './mock'
 import { http } from './http'
 import { aws } from './aws'
 import { awsProxy } from './aws-proxy'
+import { httpApiProxy } from './http-api-proxy'
+import { awsService } from './aws-service'
+import { mapIntegrationResponse } from './parameter-mapping'
 
 /** One function per AWS integration type. */
 const integrations: Record<IntegrationType, (inv: Invocation, plan: IntegrationPlan) => Promise<Response>> = {
@@ -30,7 +33,8 @@ export function createIntegrationStep(table: RouteTable) {
   const templateFor = templateCompiler()
   const plans = new Map<Method, { plan: IntegrationPlan; run: (typeof integrations)[IntegrationType] }>()
   for (const method of table.apis.flatMap((api) => [...methodsOf(api)])) {
-    plans.set(method, { plan: compileIntegrationPlan(method.integration, templateFor), run: integrations[method.integration.type] })
+    const plan = compileIntegrationPlan(method.integration, templateFor)
+    plans.set(method, { plan, run: plan.httpApi ? httpApiIntegration(plan.httpApi) : integrations[method.integration.type] })
   }
 
   return async function integrate(inv: Invocation): Promise<Response> {
@@ -44,5 +48,21 @@ export function createIntegrationStep(table: RouteTable) {
     } finally {
       inv.integrationLatency = Date.now() - startedAt
     }
+  }
+}
+
+/**
+ * An HTTP API integration: its own HTTP_PROXY (apigatewayv2's request mappings) and AWS service
+ * integrations (`integrationSubtype`), and the
+ * response mappings for the integration's status applied to whatever it answered.
+ */
+function httpApiIntegration(httpApi: NonNullable<IntegrationPlan['httpApi']>) {
+  return async (inv: Invocation, plan: IntegrationPlan): Promise<Response> => {
+    const response = httpApi.awsService
+      ? await awsService(inv, plan, httpApi.awsService)
+      : plan.integration.type === 'http_proxy'
+        ? await httpApiProxy(inv, plan, httpApi)
+        : await integrations[plan.integration.type](inv, plan)
+    return httpApi.responses.size > 0 ? mapIntegrationResponse(inv, httpApi, response) : response
   }
 }

@@ -2,12 +2,15 @@ import type { Integration } from '../definitions/table'
 import { compileRequestPlan, type RequestPlan } from './request-plan'
 import { compileResponsePlans, type ResponsePlan } from './integration-response'
 import { compileMediaTemplates, templateCompiler, type MediaTemplate, type TemplateCompiler } from './templates'
+import { compileHttpApiPlan, type HttpApiPlan } from './parameter-mapping'
 
 /** Everything an integration reads from its definition, compiled once when the pipeline is created. */
 export interface IntegrationPlan extends RequestPlan {
   integration: Integration
   requestTemplates: MediaTemplate[]
   responses: ResponsePlan[]
+  /** HTTP APIs: apigatewayv2's parameter mappings, sorted. */
+  httpApi?: HttpApiPlan
 }
 
 /**
@@ -21,5 +24,6 @@ export function compileIntegrationPlan(integration: Integration, templateFor: Te
     integration,
     requestTemplates: compileMediaTemplates(integration.requestTemplates, templateFor),
     responses: compileResponsePlans(integration, templateFor),
+    ...(integration.httpApi ? { httpApi: compileHttpApiPlan(integration.httpApi) } : {}),
   }
 }

@@ -61,7 +61,7 @@ function insert(node: Node, segments: Segment[], resource: Resource) {
  * a lower-case `get`) never reaches a resource: no route, as for an unknown path, so REST answers
  * 403 Missing Authentication Token and HTTP APIs 404 (AWS's answer is unrecorded; this one forwards nothing).
  */
-const awsMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'])
+export const awsMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'])
 
 const noParameters: Record<string, string> = Object.freeze({}) as Record<string, string>
 const SLASH = 47

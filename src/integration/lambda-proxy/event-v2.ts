@@ -50,7 +50,7 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
   for (const [name, value] of queryOf(inv)) query[name] = name in query ? `${query[name]},${value}` : value
 
   const method = inv.method!
-  const routeKey = `${method.httpMethod} ${method.resourcePath}`
+  const routeKey = method.routeKey ?? `${method.httpMethod} ${method.resourcePath}`
   const rawPath = context.path as string
   const bytes = new Uint8Array(await readRequestBytes(request))
   const binary = bytes.length > 0 && !textual.test(inv.headers['content-type'] ?? 'text/plain')
