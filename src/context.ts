@@ -57,6 +57,8 @@ export function contextOf(inv: Invocation): Record<string, unknown> {
     requestTimeEpoch: inv.startedAt,
     resourceId: inv.method?.resourceId ?? null,
     resourcePath: inv.method?.resourcePath ?? null,
+    // HTTP APIs (§2.7): an identity source may be `$context.routeKey`, to cache per route.
+    ...(inv.api.protocol === 'HTTP' && inv.method ? { routeKey: `${inv.method.httpMethod} ${inv.method.resourcePath}` } : {}),
     stage: inv.stage.name,
     isCanaryRequest: 'false',
   }
