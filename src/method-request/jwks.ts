@@ -63,7 +63,7 @@ export function createKeyStore() {
     /** The key set at `uri`; `unknownKey` asks for a refetch because a token named a key it lacks. */
     async keys(uri: string, unknownKey = false, now = Date.now()): Promise<KeySet> {
       const held = keySets.get(uri)
-      if (held && (unknownKey ? now - Math.max(held.fetchedAt, held.refetchedAt) < cooldownMs : now - held.fetchedAt < maxAgeMs)) return held.keys
+      if (held && (unknownKey ? now - held.refetchedAt < cooldownMs : now - held.fetchedAt < maxAgeMs)) return held.keys
       if (held && unknownKey) held.refetchedAt = now
       let keys: KeySet
       try {
