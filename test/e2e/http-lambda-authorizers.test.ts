@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startGateway, type RunningGateway } from './helpers/gateway'
+import { serveWithBackend, type Fixture } from './helpers/fixture'
 import { rawRequest } from './helpers/http'
-import { routesDir } from './helpers/routes'
-import { startBackend, type Backend } from './helpers/backend'
 import { LambdaError, startAwsServices, type AwsCall } from './conformance/aws-services'
 
 /**
@@ -68,13 +66,10 @@ paths:
 
 const policy = (effect: string, resource: string) => ({ Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] })
 
-let backend: Backend
+let served: Fixture
 let services: Awaited<ReturnType<typeof startAwsServices>>
-let gateway: RunningGateway
-let routes: Awaited<ReturnType<typeof routesDir>>
 
 beforeAll(async () => {
-  backend = await startBackend()
   services = await startAwsServices({
     keys: new Map([[own.accessKeyId, own]]),
     functions: {
@@ -93,20 +88,17 @@ beforeAll(async () => {
       },
     },
   })
-  routes = await routesDir({ 'lamapi.yaml': api(backend.url, services.url) })
-  gateway = await startGateway(routes.dir, { env: { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey } })
+  served = await serveWithBackend((port) => ({ 'lamapi.yaml': api(`http://127.0.0.1:${port}`, services.url) }), {}, { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey })
 }, 90_000)
 
 afterAll(async () => {
-  await gateway?.stop()
+  await served?.stop()
   await services?.stop()
-  await backend?.close()
-  await routes?.remove()
 })
 
-const get = (path: string, headers: Record<string, string> = {}) => rawRequest(gateway.url, { path: `/dev${path}`, headers })
+const get = (path: string, headers: Record<string, string> = {}) => rawRequest(served.gateway.url, { path: `/dev${path}`, headers })
 const calls = (name: string) => services.calls.filter((c: AwsCall) => c.fields.functionName === name)
-const reached = (path: string) => backend.received.filter((r) => r.url === path).length
+const reached = (path: string) => served.backend.received.filter((r) => r.url === path).length
 
 describe('Lambda authorizer, payload 2.0 with simple responses', () => {
   it('sends the 2.0 event with routeArn and the identity values, and gives its context to the integration as authorizer.lambda', async () => {
@@ -160,7 +152,7 @@ describe('Lambda authorizer, payload 2.0 with simple responses', () => {
   it('answers 401 without invoking when an identity source is missing or empty', async () => {
     const simple = calls('simple-auth').length
     const policyCalls = calls('policy-auth').length
-    for (const headers of [{}, { 'X-User': '' }]) {
+    for (const headers of [{}, { 'X-User': '' }] as Record<string, string>[]) {
       const res = await get('/simple-b', headers)
       expect(res.status).toBe(401)
       expect(JSON.parse(res.text)).toEqual({ message: 'Unauthorized' })

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT, base64url, generateKeyPair } from 'jose'
-import { startGateway, type RunningGateway } from './helpers/gateway'
+import { serveWithBackend, type Fixture } from './helpers/fixture'
 import { rawRequest, type RawResponse } from './helpers/http'
-import { routesDir } from './helpers/routes'
-import { startBackend, type Backend } from './helpers/backend'
 import { startOidcIssuer, type OidcIssuer } from './helpers/oidc-issuer'
 import { startAwsServices } from './conformance/aws-services'
 
@@ -66,10 +64,8 @@ paths:
 `
 
 let idp: OidcIssuer
-let backend: Backend
+let served: Fixture
 let services: Awaited<ReturnType<typeof startAwsServices>>
-let gateway: RunningGateway
-let routes: Awaited<ReturnType<typeof routesDir>>
 
 beforeAll(async () => {
   idp = await startOidcIssuer()
@@ -77,25 +73,21 @@ beforeAll(async () => {
     await idp.rotate(tenant, 'RS256')
     await idp.rotate(tenant, 'ES256')
   }
-  backend = await startBackend()
   services = await startAwsServices({
     keys: new Map([[own.accessKeyId, own]]),
     functions: { echo: (event) => ({ statusCode: 200, body: JSON.stringify(event) }) },
   })
-  routes = await routesDir({ 'jwtapi.yaml': api(idp, backend.url, services.url) })
-  gateway = await startGateway(routes.dir, { env: { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey } })
+  served = await serveWithBackend((port) => ({ 'jwtapi.yaml': api(idp, `http://127.0.0.1:${port}`, services.url) }), {}, { AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey })
 }, 90_000)
 
 afterAll(async () => {
-  await gateway?.stop()
+  await served?.stop()
   await services?.stop()
-  await backend?.close()
   await idp?.close()
-  await routes?.remove()
 })
 
-const get = (path: string, authorization?: string) => rawRequest(gateway.url, { path: `/dev${path}`, headers: authorization === undefined ? {} : { Authorization: authorization } })
-const reached = (path: string) => backend.received.filter((r) => r.url === path).length
+const get = (path: string, authorization?: string) => rawRequest(served.gateway.url, { path: `/dev${path}`, headers: authorization === undefined ? {} : { Authorization: authorization } })
+const reached = (path: string) => served.backend.received.filter((r) => r.url === path).length
 const now = () => Math.floor(Date.now() / 1000)
 
 function expectUnauthorized(res: RawResponse, description?: string) {
