@@ -19,7 +19,11 @@ export const authorizerSchema = z.looseObject({
     .pipe(z.enum(['token', 'request', 'cognito_user_pools', 'jwt'], { error: () => 'must be one of token, request, cognito_user_pools (REST) or jwt, request (HTTP APIs)' })),
   authorizerUri: z.string().optional(),
   authorizerCredentials: z.string().optional(),
-  identitySource: z.string().optional(),
+  // apigatewayv2 lists identity sources; exports and REST write one comma-separated string.
+  identitySource: z
+    .union([z.string(), z.array(z.string())], { error: 'must be a string (comma-separated sources) or a list of sources' })
+    .transform((v) => (Array.isArray(v) ? v.join(', ') : v))
+    .optional(),
   identityValidationExpression: z.string().optional(),
   authorizerResultTtlInSeconds: z
     .number({ error: 'must be a number' })

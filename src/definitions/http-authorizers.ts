@@ -22,7 +22,7 @@ const sourceForms: [RegExp, IdentitySource['location']][] = [
 
 /**
  * An HTTP API `identitySource`: comma-separated `$request.header.X`, `$request.querystring.X`,
- * `$context.X` or `$stageVariables.X` (AWS's list form is accepted too).
+ * `$context.X` or `$stageVariables.X` (a list, as apigatewayv2 gives it, is accepted too).
  * @example parseHttpIdentitySource('$request.header.Authorization, $context.routeKey')
  * // [{ location: 'header', name: 'authorization' }, { location: 'context', name: 'routeKey' }]
  */

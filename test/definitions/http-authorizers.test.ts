@@ -88,6 +88,15 @@ describe('HTTP API Lambda authorizers in definitions', () => {
       in: header
       x-amazon-apigateway-authorizer: { type: request, authorizerUri: '${fn}'${extra} }`
 
+  it('takes identity sources as a list too, as apigatewayv2 gives them', () => {
+    const { table, errors } = compile(doc(request(`, authorizerPayloadFormatVersion: '2.0', identitySource: ['$request.header.A', '$stageVariables.env']`)))
+    expect(errors).toEqual([])
+    expect(table.apis[0].authorizers!.auth.identitySources).toEqual([
+      { location: 'header', name: 'a' },
+      { location: 'stageVariables', name: 'env' },
+    ])
+  })
+
   it('compiles payload format, simple responses, identity sources and TTL', () => {
     const { table, errors } = compile(
       doc(request(`, authorizerPayloadFormatVersion: '2.0', enableSimpleResponses: true, identitySource: '$request.header.X-User, $context.routeKey', authorizerResultTtlInSeconds: 60`)),
@@ -112,6 +121,9 @@ describe('HTTP API Lambda authorizers in definitions', () => {
     expect(messages(doc(request('')))).toEqual([`routes/http.yaml: ${at}.authorizerPayloadFormatVersion: request authorizers of HTTP APIs need authorizerPayloadFormatVersion "1.0" or "2.0"`])
     expect(messages(doc(request(`, authorizerPayloadFormatVersion: '1.0', enableSimpleResponses: true, identitySource: $request.header.A`)))).toEqual([
       `routes/http.yaml: ${at}.enableSimpleResponses: simple responses need authorizerPayloadFormatVersion "2.0"`,
+    ])
+    expect(messages(doc(request(`, authorizerPayloadFormatVersion: '2.0', identitySource: 42`)))).toEqual([
+      `routes/http.yaml: ${at}.identitySource: must be a string (comma-separated sources) or a list of sources`,
     ])
     expect(messages(doc(request(`, authorizerPayloadFormatVersion: '2.0', authorizerResultTtlInSeconds: 300`)))[0]).toMatch(/identitySource: a cached request authorizer needs identity sources/)
     expect(messages(doc(request(`, authorizerPayloadFormatVersion: '2.0', identitySource: 'method.request.header.A'`)))[0]).toMatch(/identitySource: "method.request.header.A" is not an identity source/)
