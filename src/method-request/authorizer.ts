@@ -11,7 +11,7 @@ import { verifyCognitoToken } from './cognito-authorizer'
 import { evaluatePolicy } from './policy'
 import { methodArn } from './method-arn'
 import { createKeyStore } from './jwks'
-import { unauthorized, verifyJwt } from './jwt-authorizer'
+import { createJwtVerifier, unauthorized } from './jwt-authorizer'
 import { httpAuthorizerInput, readHttpOutput, type HttpLambdaOutput } from './http-lambda-authorizer'
 
 /**
@@ -39,23 +39,24 @@ export function createAuthorizer(table: RouteTable) {
   const lambdaOutputs = new AuthorizerCache<LambdaOutput>()
   const httpOutputs = new AuthorizerCache<HttpLambdaOutput>()
   const keys = createKeyStore()
+  const verifyJwt = createJwtVerifier(keys)
 
   /** HTTP APIs: any missing identity source is 401 without a call; failures read as HTTP APIs word them. */
   async function authorizeHttp(inv: Invocation, authorizer: Authorizer, identity: string[] | undefined, scopes: string[]) {
     if (!identity && authorizer.identitySources.length > 0) throw authorizer.type === 'JWT' ? unauthorized('no token') : new GatewayError('UNAUTHORIZED')
     if (authorizer.type === 'JWT') {
-      const { claims, scopes: granted } = await verifyJwt(inv, authorizer, identity![0], scopes, keys)
+      const { claims, scopes: granted } = await verifyJwt(inv, authorizer, identity![0], scopes)
       inv.authorizer = jwtResult(claims, granted)
       return exposeLate(inv)
     }
-    const arn = methodArn(inv)
     const key = JSON.stringify([inv.api.id, inv.stage.name, authorizer.name, identity ?? []])
     const started = Date.now()
+    // The routeArn is built only when needed: a cached simple answer needs none.
     const { value, cached } = httpOutputs.get(key, identity?.length ? authorizer.ttlSeconds : 0, () =>
-      invokeAuthorizer(inv, authorizer, httpAuthorizerInput(inv, authorizer, arn, identity ?? []), httpReaders.get(authorizer)!),
+      invokeAuthorizer(inv, authorizer, httpAuthorizerInput(inv, authorizer, methodArn(inv), identity ?? []), httpReaders.get(authorizer)!),
     )
     const output = await value
-    const allowed = 'isAuthorized' in output ? output.isAuthorized : evaluatePolicy(output.policy, 'execute-api:Invoke', arn) === 'Allow'
+    const allowed = 'isAuthorized' in output ? output.isAuthorized : evaluatePolicy(output.policy, 'execute-api:Invoke', methodArn(inv)) === 'Allow'
     if (!allowed) throw new GatewayError('ACCESS_DENIED', { message: 'Forbidden', errorType: 'ForbiddenException' })
     inv.authorizer = httpLambdaResult(output, cached ? 0 : Date.now() - started)
     exposeLate(inv)

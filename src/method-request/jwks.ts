@@ -60,6 +60,14 @@ export function createKeyStore() {
       return jwksUri
     },
 
+    /** The issuer's key set as held now, without fetching: undefined when missing or due for a refresh. */
+    heldKeysOf(issuer: string, now = Date.now()): KeySet | undefined {
+      const found = discovered.get(issuer)
+      if (!found || now - found.fetchedAt >= maxAgeMs) return undefined
+      const held = keySets.get(found.jwksUri)
+      return held && now - held.fetchedAt < maxAgeMs ? held.keys : undefined
+    },
+
     /** The key set at `uri`; `unknownKey` asks for a refetch because a token named a key it lacks. */
     async keys(uri: string, unknownKey = false, now = Date.now()): Promise<KeySet> {
       const held = keySets.get(uri)

@@ -235,6 +235,14 @@ describe('JWT authorizer: signing keys', () => {
     expect(reached('/flaky')).toBe(before + 1)
   })
 
+  it('holds a token it verified before to its exp: 200 while valid, 401 once expired', async () => {
+    const token = await idp.sign('main', { sub: 'u1', aud: 'app-1', exp: now() + 2 })
+    expect((await get('/private', `Bearer ${token}`)).status).toBe(200)
+    expect((await get('/private', `Bearer ${token}`)).status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expectUnauthorized(await get('/private', `Bearer ${token}`), 'the token has expired')
+  })
+
   it('leaves routes without an authorizer alone', async () => {
     expect((await get('/open')).status).toBe(200)
   })
