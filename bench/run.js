@@ -3,7 +3,8 @@
  *
  * Starts the echo backend (bench/backend.js), then measures with wrk, one target after the
  * other: the backend direct, an nginx reverse proxy, a bare workerd passthrough Worker, and
- * the gateway (`gateway serve`: http_proxy and mock routes). Prints a table and the ratios,
+ * the gateway (`gateway serve`: http_proxy and mock routes; an HTTP API route open, behind a JWT
+ * authorizer with warm keys, and behind a cached Lambda authorizer). Prints a table and the ratios,
  * writes the raw figures to bench/results/ and rewrites the marked section of docs/benchmarks.md.
  * Every process it starts is stopped at the end, on error and on Ctrl-C.
  *
@@ -21,6 +22,7 @@ import { availableParallelism, cpus, release, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './free-port.js'
+import { startAuthServices } from './auth-services.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bench = join(root, 'bench')
@@ -54,6 +56,8 @@ function onCore(core, command, args) {
 
 /** Every process this run started, so cleanup can stop each one by its id. */
 const children = new Set()
+/** In-process servers to close at the end (bench/auth-services.js). */
+const closers = []
 const temps = []
 let stopping = false
 
@@ -184,6 +188,15 @@ const gatewayRows = [
   { name: 'gateway_observed', label: 'gateway http_proxy + detailed metrics, access log', path: '/observed/proxy/a/b' },
 ]
 
+/** The HTTP API rows (bench/http-api-routes.template.yaml): one route, open and behind each authorizer type. */
+const httpApiRows = (token) => [
+  { name: 'gateway_http_api', label: 'gateway HTTP API http_proxy', path: '/bench/open', routes: 'http' },
+  // The JWKS is fetched by the check request and held: every measured request verifies the signature.
+  { name: 'gateway_jwt', label: 'gateway HTTP API + JWT authorizer', path: '/bench/jwt', routes: 'http', headers: { authorization: `Bearer ${token}` } },
+  // The check request invokes the function once; the decision is cached for an hour.
+  { name: 'gateway_lambda_cached', label: 'gateway HTTP API + cached Lambda authorizer', path: '/bench/lambda', routes: 'http', headers: { authorization: 'bench-caller' } },
+]
+
 /**
  * One `gateway serve` per row, as every other target has its own server: traffic on one route
  * shapes the JIT's view of the shared code and would be charged to the next row (docs/benchmarks.md).
@@ -194,11 +207,17 @@ async function startGateways(work, backendPort) {
   await mkdir(routes, { recursive: true })
   const template = await readFile(join(bench, 'routes.template.yaml'), 'utf8')
   await writeFile(join(routes, 'bench.yaml'), fill(template, { BACKEND_PORT: backendPort }))
+  const auth = await startAuthServices()
+  closers.push(auth.close)
+  const httpRoutes = join(work, 'routes-http')
+  await mkdir(httpRoutes, { recursive: true })
+  const httpTemplate = await readFile(join(bench, 'http-api-routes.template.yaml'), 'utf8')
+  await writeFile(join(httpRoutes, 'bench.yaml'), fill(httpTemplate, { BACKEND_PORT: backendPort, AUTH_URL: auth.url, ISSUER: auth.issuer }))
   const only = process.env.BENCH_ONLY?.split(',')
   const rows = []
-  for (const { path, env, ...row } of gatewayRows) {
+  for (const { path, env, routes: which, ...row } of [...gatewayRows, ...httpApiRows(auth.token)]) {
     if (only && !only.includes(row.name)) continue
-    rows.push({ ...row, ...(await startGateway(routes, path, env)) })
+    rows.push({ ...row, ...(await startGateway(which === 'http' ? httpRoutes : routes, path, env)) })
   }
   return rows
 }
@@ -211,7 +230,8 @@ async function startGateway(routes, path, env = {}) {
     // taskset's affinity is inherited by the workerd that `gateway serve` starts.
     const args = [join(root, 'bin', 'gateway.js'), 'serve', '--routes', routes, '--port', String(port)]
     const gateway = await start('gateway', ...onCore(settings.pin?.server, process.execPath, args), {
-      env: { ...process.env, GATEWAY_ACCOUNT_THROTTLE: '1000000,1000000', ...env },
+      // The Lambda authorizer row signs its one Invoke call; the stand-in does not check the signature.
+      env: { AWS_ACCESS_KEY_ID: 'AKIABENCHMARK0000001', AWS_SECRET_ACCESS_KEY: 'bench-secret', ...process.env, GATEWAY_ACCOUNT_THROTTLE: '1000000,1000000', ...env },
       readyLine: /^ready (\S+)/,
       timeoutMs: 120_000,
     })
@@ -370,6 +390,10 @@ function ratios(targets) {
     keyedOverProxy: ratio('gateway_keyed', 'gateway_http_proxy'),
     observedOverUnobserved: ratio('gateway_observed', 'gateway_unobserved'),
     observedOverUnobservedCpu: cpuRatio('gateway_observed', 'gateway_unobserved'),
+    jwtOverHttpApi: ratio('gateway_jwt', 'gateway_http_api'),
+    lambdaCachedOverHttpApi: ratio('gateway_lambda_cached', 'gateway_http_api'),
+    jwtOverHttpApiCpu: cpuRatio('gateway_jwt', 'gateway_http_api'),
+    lambdaCachedOverHttpApiCpu: cpuRatio('gateway_lambda_cached', 'gateway_http_api'),
     passthroughOverDirect: ratio('passthrough', 'direct'),
     nginxOverDirect: ratio('nginx', 'direct'),
   }
@@ -409,6 +433,8 @@ function renderMarkdown(report) {
     `| gateway http_proxy / passthrough + AWS headers, ids, timeout: the gateway's own logic | ${show(r.proxyOverFloor)} |`,
     `| gateway with API key (key + throttle + quota) / gateway http_proxy (bar ≥ 0.6: ${r.keyedOverProxy == null ? 'pending' : r.keyedOverProxy >= 0.6 ? 'met' : 'NOT met'}) | ${show(r.keyedOverProxy)} |`,
     `| gateway http_proxy with detailed metrics and access log / with metrics off (bar ≥ 0.95: ${r.observedOverUnobserved == null ? 'pending' : r.observedOverUnobserved >= 0.95 ? 'met' : 'NOT met'}) | ${show(r.observedOverUnobserved)} (CPU: ${show(r.observedOverUnobservedCpu)}) |`,
+    `| HTTP API + JWT authorizer (warm JWKS) / the same route open (bar ≥ 0.8: ${barMet(r.jwtOverHttpApi, 0.8)}) | ${show(r.jwtOverHttpApi)} (CPU: ${show(r.jwtOverHttpApiCpu)}) |`,
+    `| HTTP API + cached Lambda authorizer / the same route open (bar ≥ 0.9: ${barMet(r.lambdaCachedOverHttpApi, 0.9)}) | ${show(r.lambdaCachedOverHttpApi)} (CPU: ${show(r.lambdaCachedOverHttpApiCpu)}) |`,
     `| gateway http_proxy / nginx | ${show(r.proxyOverNginx)} |`,
     `| gateway http_proxy / direct | ${show(r.proxyOverDirect)} |`,
     `| gateway mock / workerd passthrough | ${show(r.mockOverPassthrough)} |`,
@@ -416,6 +442,8 @@ function renderMarkdown(report) {
     `| nginx / direct | ${show(r.nginxOverDirect)} |`,
   ].join('\n')
 }
+
+const barMet = (value, bar) => (value == null ? 'pending' : value >= bar ? 'met' : 'NOT met')
 
 function notes(t) {
   const problems = []
@@ -521,6 +549,7 @@ async function cleanup() {
     }
   }
   await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })))
+  await Promise.all(closers.map((close) => close()))
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

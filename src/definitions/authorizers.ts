@@ -3,6 +3,7 @@ import type { Authorizer, IdentitySource } from './table'
 import type { Document, Operation } from './schema'
 import { checkFunctionArn, parseCredentials, parseIntegrationArn } from './aws-arn'
 import { toJavaRegExp } from '../integration/selection-pattern'
+import { compileHttpAuthorizer } from './http-authorizers'
 
 type Path = (string | number)[]
 type Report = (path: Path, message: string) => void
@@ -15,10 +16,14 @@ export const authorizerSchema = z.looseObject({
   type: z
     .string({ error: 'is required (token, request or cognito_user_pools)' })
     .transform((s) => s.toLowerCase())
-    .pipe(z.enum(['token', 'request', 'cognito_user_pools', 'jwt'], { error: () => 'must be one of token, request, cognito_user_pools' })),
+    .pipe(z.enum(['token', 'request', 'cognito_user_pools', 'jwt'], { error: () => 'must be one of token, request, cognito_user_pools (REST) or jwt, request (HTTP APIs)' })),
   authorizerUri: z.string().optional(),
   authorizerCredentials: z.string().optional(),
-  identitySource: z.string().optional(),
+  // apigatewayv2 lists identity sources; exports and REST write one comma-separated string.
+  identitySource: z
+    .union([z.string(), z.array(z.string())], { error: 'must be a string (comma-separated sources) or a list of sources' })
+    .transform((v) => (Array.isArray(v) ? v.join(', ') : v))
+    .optional(),
   identityValidationExpression: z.string().optional(),
   authorizerResultTtlInSeconds: z
     .number({ error: 'must be a number' })
@@ -27,6 +32,9 @@ export const authorizerSchema = z.looseObject({
     .max(3600, 'must be at most 3600 (one hour)')
     .optional(),
   providerARNs: z.array(z.string()).optional(),
+  authorizerPayloadFormatVersion: z.string({ error: 'must be "1.0" or "2.0"' }).optional(),
+  enableSimpleResponses: z.boolean({ error: 'must be true or false' }).optional(),
+  jwtConfiguration: z.looseObject({ issuer: z.unknown().optional(), audience: z.unknown().optional() }, { error: 'must be an object {issuer, audience}' }).optional(),
 })
 
 const schemeSchema = z.looseObject({
@@ -80,7 +88,7 @@ const poolArn = /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d{12}:userpool\/([\w-
 export function createAuthorizerCompiler(doc: Document, report: Report) {
   const raw = ((doc.components as { securitySchemes?: Record<string, unknown> } | undefined)?.securitySchemes ?? {}) as Record<string, unknown>
   const issuers = (doc['x-gateway'] as { cognitoIssuers?: Record<string, string> } | undefined)?.cognitoIssuers ?? {}
-  const httpApi = doc['x-gateway']?.protocolType === 'HTTP'
+  const httpApi = doc['x-gateway']?.protocolType === 'HTTP' || Object.hasOwn(doc, 'x-amazon-apigateway-importexport-version')
   const compiled = new Map<string, Authorizer | null>()
   const schemes = new Map<string, z.infer<typeof schemeSchema>>()
   for (const [name, value] of Object.entries(raw)) {
@@ -99,8 +107,12 @@ export function createAuthorizerCompiler(doc: Document, report: Report) {
   function compileAuthorizer(name: string, scheme: z.infer<typeof schemeSchema>, at: Path): Authorizer | null {
     const def = scheme['x-amazon-apigateway-authorizer']!
     const here: Path = [...at, 'x-amazon-apigateway-authorizer']
-    const fail = (field: string | undefined, message: string) => (report(field ? [...here, field] : here, message), null)
-    if (def.type === 'jwt') return fail('type', 'jwt authorizers belong to HTTP APIs, which do not support authorizers yet')
+    const fail = (field: string | Path | undefined, message: string) => (report(field === undefined ? here : [...here, ...[field].flat()], message), null)
+    if (httpApi) {
+      const authorizer = compileHttpAuthorizer(name, def, scheme.openIdConnectUrl, fail)
+      return authorizer?.type === 'REQUEST' ? withFunction(authorizer, def, fail) : authorizer
+    }
+    if (def.type === 'jwt') return fail('type', 'jwt authorizers belong to HTTP APIs (x-gateway.protocolType: HTTP)')
     const type = def.type === 'token' ? 'TOKEN' : def.type === 'request' ? 'REQUEST' : 'COGNITO_USER_POOLS'
     const ttlSeconds = def.authorizerResultTtlInSeconds ?? 300
     // TOKEN and Cognito read one header: identitySource, else the scheme's own `name` / `in: header`.
@@ -140,6 +152,11 @@ export function createAuthorizerCompiler(doc: Document, report: Report) {
       }
       return authorizer
     }
+    return withFunction(authorizer, def, fail)
+  }
+
+  /** A Lambda authorizer's function (`authorizerUri`) and invoke role (`authorizerCredentials`). */
+  function withFunction(authorizer: Authorizer, def: z.infer<typeof authorizerSchema>, fail: (field: string, message: string) => null): Authorizer | null {
     if (def.authorizerUri === undefined) return fail('authorizerUri', `${def.type} authorizers need authorizerUri (the Lambda function's invoke ARN)`)
     const target = parseIntegrationArn(def.authorizerUri)
     if ('error' in target) return fail('authorizerUri', target.error)
@@ -179,14 +196,15 @@ export function createAuthorizerCompiler(doc: Document, report: Report) {
             report(where, `a method has one authorizer; "${chosen.name}" is already chosen`)
             continue
           }
-          if (httpApi) report(where, 'authorizers on HTTP APIs are not supported yet')
           chosen = { name, scopes }
         }
       }
       if (chosen && compiled.get(chosen.name)) used.add(chosen.name)
-      if (chosen?.scopes.length && compiled.get(chosen.name)?.type !== 'COGNITO_USER_POOLS') {
-        report([...at, 'security'], `scopes apply to cognito_user_pools authorizers only; "${chosen.name}" is a Lambda authorizer`)
+      const type = chosen && compiled.get(chosen.name)?.type
+      if (chosen?.scopes.length && type && type !== 'COGNITO_USER_POOLS' && type !== 'JWT') {
+        report([...at, 'security'], `scopes apply to jwt and cognito_user_pools authorizers only; "${chosen.name}" is a Lambda authorizer`)
       }
+      if (type === 'JWT' && chosen!.scopes.length > 10) report([...at, 'security'], 'a route has at most 10 authorization scopes')
       return chosen
     },
     /** The authorizers methods use, for the route table; undefined when none. */
@@ -195,6 +213,6 @@ export function createAuthorizerCompiler(doc: Document, report: Report) {
       return Object.fromEntries([...used].map((name) => [name, compiled.get(name)!]))
     },
     /** Whether a method uses a Lambda authorizer (the only source of `usageIdentifierKey`). */
-    hasLambdaAuthorizer: () => [...used].some((name) => compiled.get(name)!.type !== 'COGNITO_USER_POOLS'),
+    hasLambdaAuthorizer: () => [...used].some((name) => compiled.get(name)!.type !== 'COGNITO_USER_POOLS' && compiled.get(name)!.type !== 'JWT'),
   }
 }

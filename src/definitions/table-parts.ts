@@ -16,7 +16,7 @@ export interface IdentitySource {
 /** A `securitySchemes` entry's `x-amazon-apigateway-authorizer`, resolved. */
 export interface Authorizer {
   name: string
-  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS'
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS' | 'JWT'
   /** Lambda authorizers: the function, from `authorizerUri`. */
   region?: string
   functionArn?: string
@@ -30,6 +30,12 @@ export interface Authorizer {
   ttlSeconds: number
   /** Cognito: each pool's token issuer and where its signing keys are. */
   userPools?: { issuer: string; jwksUri: string }[]
+  /** HTTP API JWT authorizers: `jwtConfiguration`; the keys come from the issuer's OIDC discovery document. */
+  jwt?: { issuer: string; audience: string[] }
+  /** HTTP API REQUEST authorizers: `authorizerPayloadFormatVersion` ('1.0' or '2.0'). */
+  payloadFormatVersion?: '1.0' | '2.0'
+  /** HTTP API REQUEST authorizers, 2.0 only: `enableSimpleResponses` (`{isAuthorized, context}`). */
+  simpleResponses?: boolean
 }
 
 export interface Throttle {

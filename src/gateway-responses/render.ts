@@ -41,7 +41,7 @@ export function renderGatewayResponse(error: GatewayError, at: Failure): Respons
     body = substitute(template, error, message, at)
   } else {
     // AWS's own bodies carry a space after the colon (the recorded 500 is 36 bytes).
-    body = type === 'ACCESS_DENIED' ? `{"Message": ${JSON.stringify(message)}}` : `{"message": ${JSON.stringify(message)}}`
+    body = type === 'ACCESS_DENIED' && at.api?.protocol !== 'HTTP' ? `{"Message": ${JSON.stringify(message)}}` : `{"message": ${JSON.stringify(message)}}`
   }
   for (const [key, source] of Object.entries(chosen?.responseParameters ?? {})) {
     const name = /^gatewayresponse\.header\.(.+)$/.exec(key)?.[1]

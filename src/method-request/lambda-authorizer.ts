@@ -28,7 +28,12 @@ export function authorizerInput(inv: Invocation, authorizer: Authorizer, methodA
  * context is AUTHORIZER_CONFIGURATION_ERROR. Each 500 is logged with its reason.
  * @example const output = await invokeAuthorizer(inv, authorizer, input)
  */
-export async function invokeAuthorizer(inv: Invocation, authorizer: Authorizer, input: Record<string, unknown>): Promise<LambdaOutput> {
+export async function invokeAuthorizer<T = LambdaOutput>(
+  inv: Invocation,
+  authorizer: Authorizer,
+  input: Record<string, unknown>,
+  read: (text: string) => T | { error: string } = readOutput as (text: string) => T | { error: string },
+): Promise<T> {
   const fail = (type: 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR', why: string, cause?: unknown) => {
     console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: authorizer ${authorizer.name}: ${why}`)
     return new GatewayError(type, { cause })
@@ -47,12 +52,17 @@ export async function invokeAuthorizer(inv: Invocation, authorizer: Authorizer, 
     if (errorMessageOf(text) === 'Unauthorized') throw new GatewayError('UNAUTHORIZED')
     throw fail('AUTHORIZER_FAILURE', `the function failed: ${text.slice(0, 300)}`)
   }
-  const output = readOutput(text)
-  if ('error' in output) throw fail('AUTHORIZER_CONFIGURATION_ERROR', `invalid output: ${output.error}`)
-  return output
+  const output = read(text)
+  if (typeof output === 'object' && output !== null && 'error' in output) throw fail('AUTHORIZER_CONFIGURATION_ERROR', `invalid output: ${output.error}`)
+  return output as T
 }
 
-function readOutput(text: string): LambdaOutput | { error: string } {
+/**
+ * A policy output (../shared/spec §5.3): principalId, a usable policy, a context of flat values
+ * (`nested`: HTTP 2.0 allows lists and maps too).
+ * @example readOutput('{"principalId": "u1", "policyDocument": {…}}') // { principalId: 'u1', policy, context: {} }
+ */
+export function readOutput(text: string, nested = false): LambdaOutput | { error: string } {
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -69,7 +79,7 @@ function readOutput(text: string): LambdaOutput | { error: string } {
     if (typeof out.context !== 'object' || Array.isArray(out.context)) return { error: 'context is not an object' }
     for (const [key, value] of Object.entries(out.context)) {
       // REST allows only flat values: an object or a list in context is a configuration error.
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return { error: `context.${key} is not a string, number or boolean` }
+      if (!nested && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return { error: `context.${key} is not a string, number or boolean` }
       context[key] = value
     }
   }

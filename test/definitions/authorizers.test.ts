@@ -100,7 +100,7 @@ describe('authorizers in definitions', () => {
 
   it('reports a bad type, TTL, validation expression and role', () => {
     expect(messages(doc(token().replace('type: token', 'type: magic')))).toEqual([
-      'routes/api.yaml: $.components.securitySchemes.tok["x-amazon-apigateway-authorizer"].type: must be one of token, request, cognito_user_pools',
+      'routes/api.yaml: $.components.securitySchemes.tok["x-amazon-apigateway-authorizer"].type: must be one of token, request, cognito_user_pools (REST) or jwt, request (HTTP APIs)',
     ])
     expect(messages(doc(token(', authorizerResultTtlInSeconds: 7200')))[0]).toMatch(/authorizerResultTtlInSeconds: must be at most 3600/)
     expect(messages(doc(token(", identityValidationExpression: 'a{'")))[0]).toMatch(/identityValidationExpression: not a valid regular expression/)
@@ -141,7 +141,7 @@ describe('authorizers in definitions', () => {
     expect(messages(iamMethod)).toEqual(['routes/api.yaml: $.paths["/pets"].get["x-amazon-apigateway-auth"].type: IAM (AWS_IAM / awsSigv4) authorization is not supported'])
     expect(messages(iamMethod.replace('aws_iam', 'NONE'))).toEqual([])
     expect(messages(doc(`${token()}\n${token().replace('tok:', 'tok2:')}`, '[{ tok: [], tok2: [] }]'))[0]).toMatch(/security\[0\]\.tok2: a method has one authorizer/)
-    expect(messages(doc(token(), "[{ tok: ['a/b'] }]"))[0]).toMatch(/scopes apply to cognito_user_pools authorizers only/)
+    expect(messages(doc(token(), "[{ tok: ['a/b'] }]"))[0]).toMatch(/scopes apply to jwt and cognito_user_pools authorizers only/)
     expect(messages(doc(`    jwt: { type: oauth2, x-amazon-apigateway-authorizer: { type: jwt } }`, '[{ jwt: [] }]'))[0]).toMatch(/jwt authorizers belong to HTTP APIs/)
   })
 

@@ -26,12 +26,31 @@ const notInEvent = new Set(['connection', 'content-length', 'keep-alive', 'proxy
 /** HTTP APIs have no binaryMediaTypes: a body is text by its Content-Type, else base64. */
 const textual = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|graphql)\b|application\/[^;]*\+(json|xml)\b)/i
 
+/** What the 2.0 event and a 2.0 Lambda authorizer's input share: the request without its body. */
+export type RequestFieldsV2 = Omit<ProxyEventV2, 'body' | 'isBase64Encoded'>
+
 /**
  * Builds the 2.0 event: lower-case headers, cookies apart, the raw path with a named stage, the
  * raw and the decoded query (repeated values joined with `,`), members omitted where empty.
  * @example const event = await proxyEventV2(inv, traceId) // { version: '2.0', routeKey: 'GET /pets/{id}', … }
  */
 export async function proxyEventV2(inv: Invocation, traceId: string): Promise<ProxyEventV2> {
+  const fields = requestFieldsV2(inv, traceId)
+  const bytes = new Uint8Array(await readRequestBytes(inv.request))
+  const binary = bytes.length > 0 && !textual.test(inv.headers['content-type'] ?? 'text/plain')
+  return {
+    ...fields,
+    ...(bytes.length > 0 ? { body: binary ? bytesToBase64(bytes) : utf8.decode(bytes) } : {}),
+    isBase64Encoded: binary,
+  }
+}
+
+/**
+ * The 2.0 event without its body (a 2.0 Lambda authorizer gets these fields too, and must not
+ * consume the body the integration will read); `requestContext.authorizer` once one has run.
+ * @example const { headers, requestContext } = requestFieldsV2(inv, traceId)
+ */
+export function requestFieldsV2(inv: Invocation, traceId: string): RequestFieldsV2 {
   const request = inv.request
   const context = contextOf(inv)
   const headers = clientKeyed<string>()
@@ -52,8 +71,6 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
   const method = inv.method!
   const routeKey = method.routeKey ?? `${method.httpMethod} ${method.resourcePath}`
   const rawPath = context.path as string
-  const bytes = new Uint8Array(await readRequestBytes(request))
-  const binary = bytes.length > 0 && !textual.test(inv.headers['content-type'] ?? 'text/plain')
 
   return {
     version: '2.0',
@@ -68,6 +85,7 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
     requestContext: {
       accountId: context.accountId,
       apiId: context.apiId,
+      ...(inv.authorizer?.eventV2 ? { authorizer: inv.authorizer.eventV2 } : {}),
       domainName: context.domainName,
       domainPrefix: context.domainPrefix,
       http: { method: inv.httpMethod, path: rawPath, protocol: 'HTTP/1.1', sourceIp: inv.sourceIp, userAgent: inv.headers['user-agent'] ?? '' },
@@ -77,8 +95,6 @@ export async function proxyEventV2(inv: Invocation, traceId: string): Promise<Pr
       time: context.requestTime,
       timeEpoch: inv.startedAt,
     },
-    ...(bytes.length > 0 ? { body: binary ? bytesToBase64(bytes) : utf8.decode(bytes) } : {}),
-    isBase64Encoded: binary,
   }
 }
 
