@@ -11,6 +11,7 @@ import { discardUnreadBody } from './method-request/unread-body'
 import { createMethodRequest } from './method-request'
 import { createIntegrationStep } from './integration'
 import { createCacheStep } from './cache'
+import { createCorsStep } from './cors'
 import { withholdGatewayCredentials } from './method-request/gateway-credentials'
 import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
@@ -29,6 +30,7 @@ export function createPipeline(table: RouteTable) {
   const methodRequest = createMethodRequest(table)
   const cache = createCacheStep(table)
   const integrate = createIntegrationStep(table)
+  const cors = createCorsStep(table)
 
   /** `rawUrl` is `request.url` when the caller has read it already (each read is a call into the runtime). */
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext, rawUrl = request.url): Promise<Response> {
@@ -48,6 +50,9 @@ export function createPipeline(table: RouteTable) {
         // A REST stage that does not exist is AWS's plain 403 Forbidden.
         throw api.protocol === 'HTTP' ? new GatewayError('RESOURCE_NOT_FOUND') : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
       }
+      // HTTP APIs with CORS configured answer preflights before routing: no authorizer, no integration.
+      const preflight = cors.preflight(api, request.method, headers)
+      if (preflight) return preflight
       inv = {
         request,
         httpMethod: request.method,
@@ -79,14 +84,14 @@ export function createPipeline(table: RouteTable) {
       // The stage cache answers hits itself; misses reach the integration.
       const response = await cache(inv, integrate)
       if (inv.responseHeaders) for (const [name, value] of inv.responseHeaders) response.headers.set(name, value)
-      if (api.minimumCompressionSize === undefined) return response
+      if (api.minimumCompressionSize === undefined) return cors.respond(api, request, response)
       // After the cache, which keeps entries as the integration answered.
       const coding = preferredCoding(headers['accept-encoding'])
       return coding ? await compressResponse(response, coding, api.minimumCompressionSize, inv.httpMethod) : response
     } catch (e) {
       // Else workerd resets the connection of a client still sending, and it never sees the answer.
       await discardUnreadBody(request)
-      return renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId })
+      return cors.respond(api, request, renderGatewayResponse(toGatewayError(e), { api, invocation: inv, requestId, extendedRequestId }))
     }
   }
 }

@@ -14,6 +14,7 @@ import { createAuthorizerCompiler } from './authorizers'
 import { checkResourcePolicy } from './resource-policy'
 import { warnUnsetStageVariables } from './stage-variables'
 import { compileWebSocketDocument } from './websocket'
+import { compileCors } from './cors'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -112,6 +113,8 @@ function compileDocument(
   else if (minimumCompressionSize !== undefined) api.minimumCompressionSize = minimumCompressionSize
   const models = validation.models(api.id)
   if (models) api.models = models
+  const cors = compileCors(doc, api.protocol, report, warn)
+  if (cors) api.cors = cors
   const usedAuthorizers = authorizers.authorizers()
   if (usedAuthorizers) api.authorizers = usedAuthorizers
   if (api.apiKeySource === 'AUTHORIZER' && !authorizers.hasLambdaAuthorizer()) {
