@@ -66,7 +66,7 @@ describe('HTTP API CORS: preflight', () => {
   })
 
   it('sends no CORS headers for an origin, method or header that is not configured', async () => {
-    const denied = [
+    const denied: Record<string, string>[] = [
       { origin: 'http://127.0.0.1:9999', 'access-control-request-method': 'PUT' },
       { origin: app, 'access-control-request-method': 'DELETE' },
       { origin: app, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-trace,x-other' },

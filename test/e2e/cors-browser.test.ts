@@ -62,7 +62,8 @@ describe.skipIf(!chromium)('CORS in headless Chromium', () => {
     const restRoutes = await routesDir({})
     removeRestRoutes = restRoutes.remove
     await copyFile(exampleFile, join(restRoutes.dir, 'enable-cors.yaml'))
-    ;[http, rest, browser] = await Promise.all([
+    // Settled one by one, so whatever started is stopped by afterAll even when another part failed.
+    const started = await Promise.allSettled([
       serveWithBackend((port) => ({ 'cors-http.yaml': httpApi(port, allowed.origin) }), {
         // The backend's own CORS headers, which the gateway must drop.
         '/items': (req, res, body) => {
@@ -71,12 +72,14 @@ describe.skipIf(!chromium)('CORS in headless Chromium', () => {
           res.setHeader('x-backend', 'seen')
           res.end(JSON.stringify({ method: req.method, trace: req.headers['x-trace'] ?? null, body: body.toString('utf8') }))
         },
-      }),
-      startGateway(restRoutes.dir),
-      launchChromium(chromium!),
+      }).then((f) => (http = f)),
+      startGateway(restRoutes.dir).then((g) => (rest = g)),
+      launchChromium(chromium!).then((b) => (browser = b)),
     ])
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    if (failed) throw failed.reason
     await mkdir(artifacts, { recursive: true })
-  })
+  }, 120_000)
 
   afterAll(async () => {
     await browser?.close()
