@@ -13,6 +13,7 @@ import { discardUnreadBody } from './method-request/unread-body'
 import { createMethodRequest } from './method-request'
 import { createIntegrationStep } from './integration'
 import { createCacheStep } from './cache'
+import { createCorsStep } from './cors'
 import { withholdGatewayCredentials } from './method-request/gateway-credentials'
 import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
@@ -33,6 +34,7 @@ export function createPipeline(table: RouteTable) {
   const cache = createCacheStep(table)
   const integrate = createIntegrationStep(table)
   const observe = createObserveStep(table)
+  const cors = createCorsStep(table)
 
   /** `rawUrl` is `request.url` when the caller has read it already (each read is a call into the runtime). */
   return async function handle(request: Request, env: Env = {}, ctx?: ExecutionContext, rawUrl = request.url): Promise<Response> {
@@ -54,6 +56,9 @@ export function createPipeline(table: RouteTable) {
         // A REST stage that does not exist is AWS's plain 403 Forbidden.
         throw api.protocol === 'HTTP' ? new GatewayError('RESOURCE_NOT_FOUND') : new GatewayError('MISSING_AUTHENTICATION_TOKEN', { message: 'Forbidden', errorType: 'ForbiddenException' })
       }
+      // HTTP APIs with CORS configured answer preflights before routing: no authorizer, no integration.
+      const preflight = cors.preflight(api, request.method, headers)
+      if (preflight) return preflight
       inv = {
         request,
         httpMethod: request.method,
@@ -96,7 +101,7 @@ export function createPipeline(table: RouteTable) {
       response = api?.protocol === 'HTTP' ? renderHttpApiError(failure, requestId) : renderGatewayResponse(failure, { api, invocation: inv, requestId, extendedRequestId })
     }
     // The one recording point: metrics and the access log of every request an API answered.
-    return observe(response, { api, invocation: inv, startedAt, failure, env, ctx })
+    return observe(cors.respond(api, request, response), { api, invocation: inv, startedAt, failure, env, ctx })
   }
 }
 

@@ -20,6 +20,7 @@ import { compileWebSocketDocument } from './websocket'
 import { applyRouteSettings, checkDefaultRoute, exportRegion, isHttpApiDocument } from './http-api'
 import { compileHttpApiIntegration } from './http-api-integration'
 import { routeKeyOf } from '../router/route-keys'
+import { compileCors } from './cors'
 
 export interface SourceFile {
   /** Shown in errors, e.g. `routes/pets.yaml`. */
@@ -122,6 +123,8 @@ function compileDocument(
   else if (minimumCompressionSize !== undefined) api.minimumCompressionSize = minimumCompressionSize
   const models = validation.models(api.id)
   if (models) api.models = models
+  const cors = compileCors(doc, api.protocol, report, warn)
+  if (cors) api.cors = cors
   const usedAuthorizers = authorizers.authorizers()
   if (usedAuthorizers) api.authorizers = usedAuthorizers
   if (api.apiKeySource === 'AUTHORIZER' && !authorizers.hasLambdaAuthorizer()) {

@@ -149,6 +149,17 @@ export interface GatewayResponseOverride {
   responseTemplates: Record<string, string>
 }
 
+/** `x-amazon-apigateway-cors` (HTTP APIs), as written; `src/cors` compiles it into the step. */
+export interface CorsConfiguration {
+  allowOrigins: string[]
+  allowMethods: string[]
+  allowHeaders: string[]
+  exposeHeaders: string[]
+  /** Seconds a browser may cache the preflight answer; absent, no `Access-Control-Max-Age`. */
+  maxAge?: number
+  allowCredentials: boolean
+}
+
 export interface Api {
   id: string
   title: string
@@ -181,6 +192,8 @@ export interface Api {
   models?: Record<string, unknown>
   /** WebSocket APIs only: routes, authorizers and stage settings (`resources` is then empty). */
   websocket?: WebSocketApi
+  /** HTTP APIs only: the gateway answers preflights and sets CORS headers itself. */
+  cors?: CorsConfiguration
 }
 
 export interface RouteTable {
