@@ -7,6 +7,10 @@
  * 2. Throughput: BENCH_WS_CLIENTS connections (default 64) each keep BENCH_WS_WINDOW messages in
  *    flight (default 8) for BENCH_WS_SECONDS (default 10) through the gateway's `$default` MOCK
  *    route; messages/s and the p50/p99 round trip.
+ * 3. With `--peer`: the same two measurements against serverless-offline's WebSocket server
+ *    (bench/peers/serverless-offline, installed there with `npm ci` on first use), its `$default`
+ *    route a two-way Lambda handler answering what the MOCK answers, run in its own process
+ *    (`--useInProcess`; BENCH_WS_PEER_RUNNER=worker-threads for its default).
  * Every process it starts is stopped at the end, by its id.
  */
 import { spawn } from 'node:child_process'
@@ -18,6 +22,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { freePort } from './free-port.js'
+import { installPeer, startPeer } from './peers/serverless-offline/peer.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const settings = {
@@ -26,6 +31,11 @@ const settings = {
   window: Number(process.env.BENCH_WS_WINDOW ?? 8),
   seconds: Number(process.env.BENCH_WS_SECONDS ?? 10),
   idleSeconds: Number(process.env.BENCH_WS_IDLE ?? 15),
+  peer: process.argv.includes('--peer'),
+  // serverless-offline's default runs each concurrent Lambda invocation in a new worker thread;
+  // on 2 cores 64 concurrent `$connect`s outlast the 6 s Lambda timeout and are refused (502), so
+  // the peer runs its handlers in its own process unless BENCH_WS_PEER_RUNNER=worker-threads.
+  peerInProcess: process.env.BENCH_WS_PEER_RUNNER !== 'worker-threads',
 }
 const children = new Set()
 
@@ -55,6 +65,7 @@ const echoWorker = `export default {
 `
 
 async function main() {
+  if (settings.peer) installPeer() // before any measurement, so an install's load falls on none
   const work = await mkdtemp(join(tmpdir(), 'bench-ws-'))
   try {
     await writeFile(join(work, 'bench.yaml'), api)
@@ -66,6 +77,7 @@ async function main() {
     const gatewayMemory = await memoryPerConnection('gateway', gatewayPid, `ws://127.0.0.1:${gateway.port}/bench`)
     const throughput = await relay(`ws://127.0.0.1:${gateway.port}/bench`)
     stop(gateway.child)
+    const peer = settings.peer ? await measurePeer() : undefined
     const ratio = gatewayMemory.perConnection / echoMemory.perConnection
     console.log('\n| measure | value |\n|---|---|')
     console.log(`| idle connections held | ${settings.connections} each |`)
@@ -73,7 +85,12 @@ async function main() {
     console.log(`| gateway: RSS per connection | ${kb(gatewayMemory.perConnection)} |`)
     console.log(`| gateway / bare echo (bar ≤ 1.3) | ${ratio.toFixed(2)} |`)
     console.log(`| gateway $default MOCK: messages/s (bar ≥ 5,000) | ${Math.round(throughput.perSecond)} |`)
-    console.log(`| round trip p50 / p99 | ${throughput.p50.toFixed(1)} ms / ${throughput.p99.toFixed(1)} ms |`)
+    console.log(`| round trip p50 / p99 | ${roundTrip(throughput)} |`)
+    if (!peer) return
+    console.log(`| serverless-offline: RSS per connection | ${kb(peer.memory.perConnection)} |`)
+    console.log(`| serverless-offline / bare echo | ${(peer.memory.perConnection / echoMemory.perConnection).toFixed(2)} |`)
+    console.log(`| serverless-offline $default Lambda: messages/s | ${Math.round(peer.throughput.perSecond)} |`)
+    console.log(`| serverless-offline round trip p50 / p99 | ${roundTrip(peer.throughput)} |`)
   } finally {
     for (const child of children) stop(child)
     await rm(work, { recursive: true, force: true })
@@ -81,6 +98,18 @@ async function main() {
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
+const roundTrip = ({ p50, p99 }) => `${p50.toFixed(1)} ms / ${p99.toFixed(1)} ms`
+
+/** The peer on the same workload: serverless-offline, a Lambda handler behind its `$default` route. */
+async function measurePeer() {
+  const ports = { websocketPort: await freePort(), httpPort: await freePort(), lambdaPort: await freePort() }
+  const peer = await startPeer({ ...ports, inProcess: settings.peerInProcess })
+  children.add(peer.child)
+  const memory = await memoryPerConnection('serverless-offline', peer.pid, peer.url)
+  const throughput = await relay(peer.url)
+  stop(peer.child)
+  return { memory, throughput }
+}
 
 /** Opens N connections, lets them sit idle, and reads the server's RSS before and after. */
 async function memoryPerConnection(label, pid, url) {
