@@ -1,7 +1,8 @@
 /** One problem in a definition: which file, where in it (a JSON path) and why. */
 export interface DefinitionError {
   file: string
-  path: (string | number)[]
+  /** Absent for a YAML syntax error: there is no document to point into, the message gives line and column. */
+  path?: (string | number)[]
   message: string
 }
 
@@ -18,7 +19,11 @@ export function jsonPath(path: readonly (string | number | symbol)[]): string {
   return out
 }
 
-export const formatError = (e: DefinitionError) => `${e.file}: ${jsonPath(e.path)}: ${e.message}`
+/**
+ * `file: json.path: reason`, or `file: line L, column C: reason` for a YAML syntax error.
+ * @example formatError({ file: 'routes/a.yaml', path: ['paths'], message: 'must be an object' }) // 'routes/a.yaml: $.paths: must be an object'
+ */
+export const formatError = (e: DefinitionError) => (e.path ? `${e.file}: ${jsonPath(e.path)}: ${e.message}` : `${e.file}: ${e.message}`)
 
 /** Thrown by the build when any definition is invalid; carries every error at once. */
 export class DefinitionsError extends Error {

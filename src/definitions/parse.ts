@@ -15,7 +15,7 @@ export function parseDefinition(file: string, text: string): { value?: unknown; 
         const where = pos ? `line ${pos.line}, column ${pos.col}: ` : ''
         // The yaml library ends its first line with the position again ("… at line 3, column 1:").
         const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
-        return { file, path: [], message: `${where}${reason}` }
+        return { file, message: `${where}${reason}` }
       }),
     }
   }

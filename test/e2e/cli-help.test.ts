@@ -117,7 +117,7 @@ describe('paths in messages', () => {
     const res = await gateway(['validate', 'routes/b.yaml'], project.dir)
     expect(res.code).toBe(1)
     const [line] = res.stderr.split('\n')
-    expect(line).toMatch(/^routes\/b\.yaml: \$: line 3, column 1: [A-Z][^:]*[^:\s]$/)
+    expect(line).toMatch(/^routes\/b\.yaml: line 3, column 1: [A-Z][^:]*[^:\s]$/)
     expect(line.match(/line \d+/g)).toHaveLength(1)
   })
 

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { chromiumPath, fetchInPage, launchChromium, servePage, type PageOrigin, type Seen } from './helpers/browser'
 import { serveWithBackend, type Fixture } from './helpers/fixture'
 import { startGateway, type RunningGateway } from './helpers/gateway'
+import { startOidcIssuer, type OidcIssuer } from './helpers/oidc-issuer'
 import { routesDir } from './helpers/routes'
 
 /**
@@ -24,19 +25,25 @@ const ok = (seen: Seen) => {
   return seen
 }
 
-const httpApi = (backendPort: number, pageOrigin: string) => `openapi: 3.0.1
+const httpApi = (backendPort: number, pageOrigin: string, issuer: string) => `openapi: 3.0.1
 info: { title: cors-http, version: '1' }
 x-gateway: { protocolType: HTTP }
 x-amazon-apigateway-cors:
   allowOrigins: ['${pageOrigin}']
   allowMethods: [GET, PUT]
-  allowHeaders: [x-trace, content-type]
+  allowHeaders: [x-trace, content-type, authorization]
   exposeHeaders: [x-backend]
   maxAge: 0
   allowCredentials: true
 components:
   securitySchemes:
     api_key: { type: apiKey, name: x-api-key, in: header }
+    users:
+      type: oauth2
+      x-amazon-apigateway-authorizer:
+        type: jwt
+        identitySource: $request.header.Authorization
+        jwtConfiguration: { issuer: '${issuer}', audience: [browser-app] }
 paths:
   /items:
     get:
@@ -47,6 +54,10 @@ paths:
     get:
       security: [{ api_key: [] }]
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${backendPort}/items' }
+  /private:
+    get:
+      security: [{ users: [] }]
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${backendPort}/items' }
 `
 
 describe.skipIf(!chromium)('CORS in headless Chromium', () => {
@@ -54,17 +65,18 @@ describe.skipIf(!chromium)('CORS in headless Chromium', () => {
   let allowed: PageOrigin
   let denied: PageOrigin
   let http: Fixture
+  let idp: OidcIssuer
   let rest: RunningGateway
   let removeRestRoutes: () => Promise<void>
 
   beforeAll(async () => {
-    ;[allowed, denied] = await Promise.all([servePage('page on the allowed origin'), servePage('page on an origin not allowed')])
+    ;[allowed, denied, idp] = await Promise.all([servePage('page on the allowed origin'), servePage('page on an origin not allowed'), startOidcIssuer()])
     const restRoutes = await routesDir({})
     removeRestRoutes = restRoutes.remove
     await copyFile(exampleFile, join(restRoutes.dir, 'enable-cors.yaml'))
     // Settled one by one, so whatever started is stopped by afterAll even when another part failed.
     const started = await Promise.allSettled([
-      serveWithBackend((port) => ({ 'cors-http.yaml': httpApi(port, allowed.origin) }), {
+      serveWithBackend((port) => ({ 'cors-http.yaml': httpApi(port, allowed.origin, idp.issuer('browser')) }), {
         // The backend's own CORS headers, which the gateway must drop.
         '/items': (req, res, body) => {
           res.setHeader('content-type', 'application/json')
@@ -83,7 +95,7 @@ describe.skipIf(!chromium)('CORS in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close()
-    await Promise.all([http?.stop(), rest?.stop(), allowed?.close(), denied?.close()])
+    await Promise.all([http?.stop(), rest?.stop(), allowed?.close(), denied?.close(), idp?.close()])
     await removeRestRoutes?.()
   })
 
@@ -94,7 +106,7 @@ describe.skipIf(!chromium)('CORS in headless Chromium', () => {
     return page
   }
 
-  it('HTTP API: the configured origin reads answers, gateway errors included; another origin reads nothing', async () => {
+  it("HTTP API: the configured origin reads answers, gateway errors and a JWT route's 401 included; another origin reads nothing", async () => {
     const api = http.gateway.url
     const page = await open(allowed.origin)
 
@@ -122,6 +134,17 @@ describe.skipIf(!chromium)('CORS in headless Chromium', () => {
     const locked = ok(await fetchInPage(page, 'route needing an API key', { url: `${api}/locked`, credentials: 'include' }))
     expect(locked.status).toBe(403)
     expect(JSON.parse(locked.body)).toEqual({ message: 'Forbidden' })
+    // The gateway's own 401 carries the CORS headers too, so the page can read it.
+    const reachedBefore = http.backend.received.length
+    const noToken = ok(await fetchInPage(page, 'JWT route, no token', { url: `${api}/private` }))
+    expect(noToken.status).toBe(401)
+    expect(JSON.parse(noToken.body)).toEqual({ message: 'Unauthorized' })
+    expect(http.backend.received.length).toBe(reachedBefore)
+    const token = await idp.sign('browser', { sub: 'page-user', aud: 'browser-app' })
+    const withToken = ok(await fetchInPage(page, 'JWT route, token from the local issuer (preflighted)', { url: `${api}/private`, headers: { authorization: `Bearer ${token}` } }))
+    expect(withToken.status).toBe(200)
+    expect(JSON.parse(withToken.body)).toMatchObject({ method: 'GET' })
+    expect(http.backend.received.slice(reachedBefore).map((r) => r.method)).toEqual(['GET'])
     const missing = ok(await fetchInPage(page, 'no route', { url: `${api}/nowhere` }))
     expect(missing.status).toBe(404)
     expect(JSON.parse(missing.body)).toEqual({ message: 'Not Found' })
