@@ -91,6 +91,8 @@ export interface Stage {
   metricsEnabled?: Record<string, boolean>
   /** `accessLogSettings.format`: one access-log line per request; absent, none. */
   accessLogFormat?: string
+  /** Beyond AWS: `accessLogSettings.destinationUrl`, an HTTP log sink the lines are also POSTed to. */
+  accessLogDestinationUrl?: string
   /** `tracingEnabled`: `$context.xrayTraceId` is set (X-Ray active tracing). */
   tracingEnabled?: boolean
 }

@@ -9,6 +9,7 @@ import { getterFor, type LogRecord } from './access-log/values'
 import { createLineWriter } from './access-log/writer'
 import { writeRequestPoint } from './analytics-engine'
 import { countResponseBytes } from './access-log/response-length'
+import { createSinkSelector } from './access-log/destinations'
 
 /** What the flow knew about a request when it answered. */
 export interface Answered {
@@ -40,6 +41,7 @@ export function createObserveStep(table: RouteTable) {
   const byApi = new Map<Api, MetricDimensions>()
   const formats = new Map<Stage, AccessLogFormat<LogRecord>>()
   const writeLine = createLineWriter((text) => console.log(text))
+  const sinkFor = createSinkSelector(table)
   for (const api of table.apis) {
     byApi.set(api, { apiId: api.id, stage: '' })
     for (const stage of Object.values(api.stages)) {
@@ -71,12 +73,19 @@ export function createObserveStep(table: RouteTable) {
     if (analytics) writeRequestPoint(analytics, api, inv?.stage, inv?.method, { status, latency, integrationLatency, cache: inv?.cacheResult })
     const format = inv && formats.get(inv.stage)
     if (!format) return response
-    // Formatted once the length is known; written in batches off the response path (createLineWriter).
+    // Formatted once the length is known; written in batches off the response path (createLineWriter, the HTTP sink).
     const counted = countResponseBytes(response)
     const ctx = at.ctx
     const failure = at.failure
-    if (typeof counted.length === 'number') writeLine(format({ inv, status, length: counted.length, latency, failure }), ctx, now)
-    else ctx?.waitUntil(counted.length.then((length) => writeLine(format({ inv, status, length, latency, failure }), ctx, now)))
+    const sink = sinkFor(inv.stage, at.env)
+    const owner = at.env.GATEWAY_METRICS !== 'off' ? byStage.get(inv.stage) : undefined
+    const emit = (length: number) => {
+      const line = format({ inv, status, length, latency, failure })
+      writeLine(line, ctx, now)
+      sink?.(line, owner, ctx, now)
+    }
+    if (typeof counted.length === 'number') emit(counted.length)
+    else ctx?.waitUntil(counted.length.then(emit))
     return counted.response
   }
 }
