@@ -10,6 +10,7 @@ import { createLineWriter } from './access-log/writer'
 import { writeRequestPoint } from './analytics-engine'
 import { countResponseBytes } from './access-log/response-length'
 import { createSinkSelector } from './access-log/destinations'
+import { closeExecutionLog } from './execution-log/lines'
 
 /** What the flow knew about a request when it answered. */
 export interface Answered {
@@ -28,7 +29,8 @@ const errorNames = { REST: ['4XXError', '5XXError'], HTTP: ['4xx', '5xx'], WEBSO
 /**
  * The observe step, after the response (AWS's CloudWatch metrics and access logs): Count,
  * 4XX/5XX, Latency and IntegrationLatency for every request an API answered, gateway errors
- * included; one access-log line when the stage has a format; one Analytics Engine data point
+ * included; the request's execution log when its method has one; one access-log line when the
+ * stage has a format (also POSTed to its HTTP sink, if any); one Analytics Engine data point
  * when `GATEWAY_ANALYTICS` is bound. Dimensions and formats are compiled here, once.
  * `GATEWAY_METRICS=off` turns the in-process aggregation off (Analytics Engine only).
  * @example
@@ -42,6 +44,7 @@ export function createObserveStep(table: RouteTable) {
   const formats = new Map<Stage, AccessLogFormat<LogRecord>>()
   const writeLine = createLineWriter((text) => console.log(text))
   const sinkFor = createSinkSelector(table)
+  const writeExecutionLog = createLineWriter((text) => console.log(text))
   for (const api of table.apis) {
     byApi.set(api, { apiId: api.id, stage: '' })
     for (const stage of Object.values(api.stages)) {
@@ -71,6 +74,7 @@ export function createObserveStep(table: RouteTable) {
     }
     const analytics = at.env.GATEWAY_ANALYTICS
     if (analytics) writeRequestPoint(analytics, api, inv?.stage, inv?.method, { status, latency, integrationLatency, cache: inv?.cacheResult })
+    if (inv?.log) writeExecutionLog(closeExecutionLog(inv.log, inv.requestId, status, at.failure), at.ctx, now)
     const format = inv && formats.get(inv.stage)
     if (!format) return response
     // Formatted once the length is known; written in batches off the response path (createLineWriter, the HTTP sink).
