@@ -13,6 +13,8 @@ import { LambdaError, startAwsServices } from './conformance/aws-services'
 
 const own = { accessKeyId: 'AKIAE2EEXECLOG000001', secretAccessKey: 'e2e/execution-log/secret/0123456' }
 const authorizerArn = 'arn:aws:lambda:us-east-1:123456789012:function:exec-auth'
+const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:exec-fn'
+const invokeUri = (services: string, arn: string) => `${services}/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`
 const token = 'Bearer allow-secret-token-zyxw'
 const apiKeyValue = 'execlog-api-key-value-0123456789'
 
@@ -61,6 +63,9 @@ paths:
   /broken:
     get:
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://127.0.0.1:${closed}/gone' }
+  /lambda:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${functionArn}/invocations' }
   /guarded:
     get:
       security: [{ tok: [] }]
@@ -87,6 +92,10 @@ beforeAll(async () => {
         if (t.startsWith('Bearer allow')) return { principalId: 'user-7', policyDocument: policy('Allow'), context: { tier: 'gold' } }
         if (t.startsWith('Bearer deny')) return { principalId: 'user-8', policyDocument: policy('Deny') }
         throw new LambdaError('boom')
+      },
+      'exec-fn': (event) => {
+        if (event.queryStringParameters?.fail) throw new LambdaError('kaput')
+        return { statusCode: 200, body: 'fine' }
       },
     },
     keys: new Map([[own.accessKeyId, own]]),
@@ -171,6 +180,20 @@ describe('execution logs at INFO', () => {
     expect(gateway.output()).not.toContain(apiKeyValue)
   })
 
+  it('follow a Lambda proxy integration to the Invoke API', async () => {
+    const sent = await send('/info/lambda')
+    expect(sent).toMatchObject({ status: 200, body: 'fine' })
+    const lines = await closed(sent.requestId)
+    const uri = invokeUri(services.url, functionArn)
+    expect(lines.slice(-5)).toEqual([
+      `Endpoint request URI: ${uri}`,
+      `Sending request to ${uri}`,
+      expect.stringMatching(/^Received response\. Status: 200, Integration latency: \d+ ms$/),
+      'Successfully completed execution',
+      'Method completed with status: 200',
+    ])
+  })
+
   it('without dataTraceEnabled: the steps, no headers or bodies', async () => {
     const sent = await send('/info/plain', { headers: { authorization: token } })
     expect(sent.status).toBe(200)
@@ -185,10 +208,13 @@ describe('execution logs at INFO', () => {
     expect(allowed.status).toBe(200)
     const lines = await closed(allowed.requestId)
     const authorizer = lines.slice(lines.indexOf(`Starting authorizer: tok for request: ${allowed.requestId}`))
-    expect(authorizer.slice(0, 5)).toEqual([
+    expect(authorizer.slice(0, 8)).toEqual([
       `Starting authorizer: tok for request: ${allowed.requestId}`,
       'Incoming identity: ****zyxw',
       `Invoking authorizer function ${authorizerArn}`,
+      `Endpoint request URI: ${invokeUri(services.url, authorizerArn)}`,
+      `Sending request to ${invokeUri(services.url, authorizerArn)}`,
+      expect.stringMatching(/^Received response\. Status: 200, Integration latency: \d+ ms$/),
       'Using valid authorizer policy for principal: user-7',
       'Successfully completed authorizer execution',
     ])
@@ -220,7 +246,11 @@ describe('execution logs at ERROR and OFF', () => {
     const ok = await send('/errors/items/7', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Rex"}' })
     const broken = await send('/errors/broken')
     const failing = await send('/errors/guarded', { headers: { authorization: 'Bearer explode' } })
-    expect([ok.status, broken.status, failing.status]).toEqual([200, 504, 500])
+    const lambda = await send('/errors/lambda?fail=1')
+    expect([ok.status, broken.status, failing.status, lambda.status]).toEqual([200, 504, 500, 502])
+    expect(await closed(lambda.requestId, 'Lambda execution failed')).toEqual([
+      expect.stringMatching(/^Lambda execution failed with status 200 due to customer function error: \{.*"errorMessage":"kaput".*\}$/),
+    ])
     expect(await closed(broken.requestId, 'Execution failed')).toEqual([expect.stringMatching(/^Execution failed due to configuration error: .+/)])
     expect(await closed(failing.requestId, 'Execution failed')).toEqual([
       expect.stringMatching(/^Authorizer error: the function failed: .*boom/),

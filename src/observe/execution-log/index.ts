@@ -23,6 +23,8 @@ export interface ExecutionLog {
   secrets: ReadonlySet<string>
   /** The lines so far, each `(requestId) message`; written together when the request ends. */
   lines: string[]
+  /** AWS's own words for why execution failed, set by the step that knows them; else the closing line words it from the failure. */
+  failed?: string
 }
 
 interface Level {

@@ -79,7 +79,7 @@ export async function logMethodResponse(log: ExecutionLog, response: Response) {
  */
 export function closeExecutionLog(log: ExecutionLog, requestId: string, status: number, failure?: GatewayError): string {
   if (failure) {
-    if (status >= 500) log.error(failure.type === 'INTEGRATION_TIMEOUT' ? 'Execution failed due to a timeout error' : `Execution failed due to configuration error: ${reasonOf(failure)}`)
+    if (status >= 500) log.error(log.failed ?? (failure.type === 'INTEGRATION_TIMEOUT' ? 'Execution failed due to a timeout error' : `Execution failed due to configuration error: ${reasonOf(failure)}`))
     if (failure.type === 'UNAUTHORIZED') log.info?.(`Unauthorized request: ${requestId}`)
     log.info?.(`Gateway response type: ${failure.type} with status code: ${status}`)
   } else {
