@@ -54,6 +54,13 @@ export function createObserveStep(table: RouteTable) {
   }
   for (const { api, stage, method } of stageMethods(table)) byMethod.set(stage, method, { apiId: api.id, stage: stage.name, method: `${method.httpMethod} ${method.resourcePath}` })
 
+  /** One access-log line to the Worker's log, and to the stage's HTTP sink if it has one (drops counted per stage). */
+  const writeAccessLog = (line: string, inv: Invocation, at: Answered, now: number) => {
+    writeLine(line, at.ctx, now)
+    const sink = sinkFor(inv.stage, at.env)
+    if (sink) sink(line, at.env.GATEWAY_METRICS !== 'off' ? byStage.get(inv.stage) : undefined, at.ctx, now)
+  }
+
   return function observe(response: Response, at: Answered): Response {
     const api = at.api
     if (!api) return response
@@ -74,22 +81,18 @@ export function createObserveStep(table: RouteTable) {
     }
     const analytics = at.env.GATEWAY_ANALYTICS
     if (analytics) writeRequestPoint(analytics, api, inv?.stage, inv?.method, { status, latency, integrationLatency, cache: inv?.cacheResult })
-    if (inv?.log) writeExecutionLog(closeExecutionLog(inv.log, inv.requestId, status, at.failure), at.ctx, now)
+    if (inv?.log) {
+      // ERROR: a request that succeeded has no line to write.
+      const lines = closeExecutionLog(inv.log, inv.requestId, status, at.failure)
+      if (lines) writeExecutionLog(lines, at.ctx, now)
+    }
     const format = inv && formats.get(inv.stage)
     if (!format) return response
     // Formatted once the length is known; written in batches off the response path (createLineWriter, the HTTP sink).
     const counted = countResponseBytes(response)
-    const ctx = at.ctx
     const failure = at.failure
-    const sink = sinkFor(inv.stage, at.env)
-    const owner = at.env.GATEWAY_METRICS !== 'off' ? byStage.get(inv.stage) : undefined
-    const emit = (length: number) => {
-      const line = format({ inv, status, length, latency, failure })
-      writeLine(line, ctx, now)
-      sink?.(line, owner, ctx, now)
-    }
-    if (typeof counted.length === 'number') emit(counted.length)
-    else ctx?.waitUntil(counted.length.then(emit))
+    if (typeof counted.length === 'number') writeAccessLog(format({ inv, status, length: counted.length, latency, failure }), inv, at, now)
+    else at.ctx?.waitUntil(counted.length.then((length) => writeAccessLog(format({ inv, status, length, latency, failure }), inv, at, now)))
     return counted.response
   }
 }
