@@ -5,6 +5,7 @@ import { createThrottle } from './throttle'
 import { checkApiKey } from './api-key'
 import { createRequestValidator } from './request-validation'
 import { createAuthorizer } from './authorizer'
+import { logUsagePlanCheck } from '../observe/execution-log/lines'
 
 /**
  * Method request, in AWS's order (../shared/spec §0, steps 3–5): the authorizer, then
@@ -22,6 +23,7 @@ export function createMethodRequest(table: RouteTable) {
     const method = inv.method!
     let pending = method.authorizer ? andThen(authorize(inv), () => throttle(inv)) : throttle(inv)
     if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans))
+    if (inv.log?.info) pending = andThen(pending, () => logUsagePlanCheck(inv))
     if (method.validation) pending = andThen(pending, () => validateRequest(inv))
     return pending
   }
