@@ -5,6 +5,7 @@ import { createPipeline } from './pipeline'
 import { adminApi } from './admin'
 import { awsControlApi } from './control-plane/aws'
 import { metricsApi } from './admin/metrics'
+import { dashboardApi } from './admin/dashboard'
 import { createWebSocketFlow } from './websocket/flow'
 
 /**
@@ -21,6 +22,7 @@ export function createGateway(table: RouteTable) {
   app.route('/_gateway/admin', adminApi(table))
   app.route('/_gateway/aws', awsControlApi(table))
   app.route('/_gateway/metrics', metricsApi(table))
+  app.route('/_gateway/dashboard', dashboardApi())
   app.all('*', (c) => handle(c.req.raw, c.env, executionContextOf(c)))
   return {
     /** `/_gateway/…` through Hono; API traffic straight into the flow (measured: Hono's dispatch cost 3–5% of proxy throughput). */

@@ -5,6 +5,7 @@ import { requireAdmin } from './auth'
 import { apiKeysApi } from './apikeys'
 import { usagePlansApi } from './usage-plans'
 import { stageCacheApi } from './cache'
+import { definitionsApi } from './definitions'
 import { createPlanIndex } from '../method-request/usage-plans'
 
 /**
@@ -26,5 +27,6 @@ export function adminApi(table: RouteTable) {
   admin.route('/apikeys', apiKeysApi(table, plans))
   admin.route('/usageplans', usagePlansApi(table, plans))
   admin.route('/stages', stageCacheApi(table))
+  admin.route('/apis', definitionsApi(table))
   return admin
 }

@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { textModules } from './text-modules'
 import { compileDir, writeTableModule } from './build'
 import { ListenError, listenOn } from './listen'
 import { makeWorkDir } from './work-dir'
@@ -75,6 +76,7 @@ async function bundleForWorkerd(entry: string, outfile: string, alias: Record<st
     external: ['cloudflare:*', 'node:*'],
     alias,
     logLevel: 'warning',
+    plugins: [textModules()],
   })
 }
 
