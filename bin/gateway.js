@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 // The `gateway` command (build, validate, serve). TypeScript runs through tsx, so a
-// checkout needs no build step after `npm install`.
-import { register } from 'tsx/esm/api'
+// checkout needs no build step after `npm install`. The build `wrangler dev` reruns on every save
+// runs from a bundle instead (bin/bundled-cli.js): requests wait on it.
+const args = process.argv.slice(2)
+const cli = (args[0] === 'build' && process.env.WRANGLER_COMMAND === 'dev' && (await (await import('./bundled-cli.js')).bundledCli())) || (await fromSource())
+process.exitCode = await cli.main(args)
 
-register()
-const { main } = await import('../src/cli/main.ts')
-process.exitCode = await main(process.argv.slice(2))
+async function fromSource() {
+  const { register } = await import('tsx/esm/api')
+  register()
+  return import('../src/cli/main.ts')
+}

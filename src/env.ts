@@ -16,6 +16,8 @@ export interface Env {
   GATEWAY_ANALYTICS?: AnalyticsEngineDataset
   /** `off`: no in-process metric aggregation (`/_gateway/metrics` stays empty). */
   GATEWAY_METRICS?: string
+  /** An HTTP log sink for the access-log lines of stages that name none (`accessLogSettings.destinationUrl` wins). */
+  GATEWAY_ACCESS_LOG_URL?: string
   /** Environment variables named by `x-gateway.apiKeys[].valueFrom`. */
   [name: string]: unknown
 }

@@ -1,6 +1,7 @@
 import type { Api, Method, Stage } from './definitions/table'
 import type { Env } from './env'
 import type { AuthorizerResult } from './method-request/authorizer-result'
+import type { ExecutionLog } from './observe/execution-log'
 
 /**
  * One request's journey through the flow. It is the single source of `$context`:
@@ -50,6 +51,8 @@ export interface Invocation {
   cacheResult?: 'Hit' | 'Miss'
   /** Built on first use: only templates, mappings and gateway responses need all of `$context`. */
   context?: Record<string, unknown>
+  /** The execution log (`loggingLevel` ERROR or INFO), opened once the route is known; absent when OFF. */
+  log?: ExecutionLog
 }
 
 /** A request's headers as a record without inherited names (`clientKeyed`), so a header named `__proto__` is just a header. */

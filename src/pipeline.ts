@@ -18,6 +18,7 @@ import { withholdGatewayCredentials } from './method-request/gateway-credentials
 import { missingAuthenticationToken } from './gateway-responses/missing-token'
 import { compressResponse, preferredCoding } from './method-response/compression'
 import { createObserveStep } from './observe'
+import { createExecutionLogStep } from './observe/execution-log'
 
 /**
  * The request flow AWS documents, compiled once from the route table:
@@ -34,6 +35,7 @@ export function createPipeline(table: RouteTable) {
   const cache = createCacheStep(table)
   const integrate = createIntegrationStep(table)
   const observe = createObserveStep(table)
+  const openExecutionLog = createExecutionLogStep(table)
   const cors = createCorsStep(table)
 
   /** `rawUrl` is `request.url` when the caller has read it already (each read is a call into the runtime). */
@@ -76,11 +78,13 @@ export function createPipeline(table: RouteTable) {
         sourceIp: sourceIpOf(headers),
         env,
         ctx,
+        log: undefined,
       }
       const match = routers.get(api)!.match(inv.httpMethod, target.resourcePath)
       if (!match) throw await noRoute(api, headers)
       inv.method = match.method
       inv.pathParameters = match.pathParameters
+      inv.log = openExecutionLog(inv)
       // Before the authorizer: a Lambda authorizer is a backend too.
       const withholding = withholdGatewayCredentials(inv)
       if (withholding) await withholding

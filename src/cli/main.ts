@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util'
 import { compileDir, writeTableModule } from './build'
-import { serve } from './serve'
 import { UsageError } from './load'
 import { commandUsage, commands, isCommand, usage, type Command } from './usage'
 import { devBuild } from './dev-build'
@@ -59,6 +58,8 @@ async function run(command: Command, values: Record<string, string | undefined>,
     case 'serve': {
       const port = Number(values.port ?? 8787)
       if (!/^\d+$/.test(values.port ?? '8787') || port > 65535) return mistake(`--port must be a port number (0 to 65535), got "${values.port}"`, command)
+      // Loaded here only: the build wrangler dev reruns on every save needs none of it.
+      const { serve } = await import('./serve')
       return serve({ routes: dir, port, host: values.host ?? '127.0.0.1', state: values.state })
     }
   }

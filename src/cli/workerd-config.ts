@@ -11,7 +11,7 @@ export const durableObjectBindings: Record<string, (typeof durableObjectClasses)
 export const cacheStoreModule = 'kv.js'
 
 /** Secrets and settings read from the environment of `gateway serve`, never written to disk. */
-export const environmentBindings = ['GATEWAY_ADMIN_TOKEN', 'GATEWAY_ACCOUNT_THROTTLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'GATEWAY_IAM_CREDENTIALS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'GATEWAY_METRICS']
+export const environmentBindings = ['GATEWAY_ADMIN_TOKEN', 'GATEWAY_ACCOUNT_THROTTLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'GATEWAY_IAM_CREDENTIALS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'GATEWAY_METRICS', 'GATEWAY_ACCESS_LOG_URL']
 
 /**
  * The workerd configuration (capnp text) for the self-hosted production bundle.

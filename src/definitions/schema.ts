@@ -132,7 +132,8 @@ export const stageSchema = z.looseObject({
   /** Beyond AWS: IETF RateLimit-* and Retry-After headers on throttled keys. */
   rateLimitHeaders: z.boolean().optional(),
   /** One line per request in this format of `$context` variables (docs/observability.md); `validate` checks the variables. */
-  accessLogSettings: z.looseObject({ format: z.string().optional(), destinationArn: z.string().optional() }).optional(),
+  /** Beyond AWS: `destinationUrl` also POSTs the lines, in batches, to an HTTP log sink. */
+  accessLogSettings: z.looseObject({ format: z.string().optional(), destinationArn: z.string().optional(), destinationUrl: z.string().optional() }).optional(),
   /** X-Ray active tracing: `$context.xrayTraceId` is the request's trace id. */
   tracingEnabled: z.boolean().optional(),
   /** The stage cache; `methodSettings` turn caching on per method. */

@@ -91,8 +91,18 @@ export interface Stage {
   metricsEnabled?: Record<string, boolean>
   /** `accessLogSettings.format`: one access-log line per request; absent, none. */
   accessLogFormat?: string
+  /** Beyond AWS: `accessLogSettings.destinationUrl`, an HTTP log sink the lines are also POSTed to. */
+  accessLogDestinationUrl?: string
   /** `tracingEnabled`: `$context.xrayTraceId` is set (X-Ray active tracing). */
   tracingEnabled?: boolean
+  /** `methodSettings` keys that set `loggingLevel` or `dataTraceEnabled` (execution logs), keyed as `throttle`; absent when none does. */
+  executionLogging?: Record<string, ExecutionLogSetting>
+}
+
+/** The execution-log fields of one `methodSettings` entry, as written (unset fields inherit). */
+export interface ExecutionLogSetting {
+  loggingLevel?: 'OFF' | 'ERROR' | 'INFO'
+  dataTraceEnabled?: boolean
 }
 
 export type CacheControlStrategy = 'FAIL_WITH_403' | 'SUCCEED_WITH_RESPONSE_HEADER' | 'SUCCEED_WITHOUT_RESPONSE_HEADER'

@@ -9,6 +9,7 @@ import { proxyResponse } from './lambda-proxy/response'
 import { proxyEventV2 } from './lambda-proxy/event-v2'
 import type { IntegrationPlan } from './plan'
 import { httpApiFailure, proxyResponseV2 } from './lambda-proxy/response-v2'
+import { bodyText } from '../observe/execution-log/lines'
 
 /**
  * AWS_PROXY (Lambda proxy): the whole request becomes the event, and the function's answer is
@@ -38,6 +39,7 @@ export async function awsProxy(inv: Invocation, plan: IntegrationPlan): Promise<
     const why = `the function failed: ${utf8.decode(result.payload).slice(0, 300)}`
     if (v2) throw httpApiFailure(why)
     console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: ${why}`)
+    if (inv.log) inv.log.failed = `Lambda execution failed with status ${result.status} due to customer function error: ${bodyText(result.payload)}`
     throw new GatewayError('INTEGRATION_FAILURE', { status: 502 })
   }
   const payload = utf8.decode(result.payload)

@@ -10,6 +10,7 @@ import { serviceRequest } from './aws/service-request'
 import { credentialsFor } from './aws/credentials'
 import { signedFetch } from './aws/sign'
 import type { IntegrationPlan } from './plan'
+import { bodyText, logMethodResponse } from '../observe/execution-log/lines'
 
 /**
  * AWS (non-proxy): the integration request (template or passthrough, mappings) goes, signed,
@@ -24,6 +25,7 @@ export async function aws(inv: Invocation, plan: IntegrationPlan): Promise<Respo
   const target = awsTargetOf(inv, req.pathValues)
   const traceId = awsTraceId(inv.headers['x-amzn-trace-id'], inv.requestId, inv.startedAt)
   req.headers.set('x-amzn-trace-id', traceId)
+  inv.log?.data?.(`Method request body before transformations: ${bodyText(inv.payload ?? '')}`)
 
   let result: IntegrationResult
   if (target.functionArn !== undefined) {
@@ -48,6 +50,7 @@ export async function aws(inv: Invocation, plan: IntegrationPlan): Promise<Respo
     contextOf(inv).awsEndpointRequestId = upstream.headers.get('x-amzn-requestid')
   }
   const response = integrationResponse(inv, plan.responses, result)
+  if (inv.log?.data) await logMethodResponse(inv.log, response)
   response.headers.set('x-amzn-trace-id', traceId)
   return response
 }

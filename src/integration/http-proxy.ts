@@ -6,6 +6,7 @@ import { integrationPathValues, mappedQuery } from './request-parameters'
 import { integrationRequestHeaders } from './request-headers'
 import { limitRequestBody, readRequestBytes } from './body-limit'
 import { fetchWithTimeout, integrationError } from './fetch-with-timeout'
+import { logEndpointRequest, logEndpointResponse } from '../observe/execution-log/lines'
 
 /**
  * HTTP_PROXY: the client's request goes to the backend nearly as sent, and the backend's
@@ -36,11 +37,14 @@ export async function forwardToBackend(inv: Invocation, plan: IntegrationPlan, u
     else init.body = await readRequestBytes(inv.request)
   }
 
+  // Execution log (INFO): where it went and what came back; the bodies stream, unlogged.
+  const sentAt = inv.log?.info && logEndpointRequest(inv.log, url, new Headers(headers))
   let upstream: Response
   try {
     upstream = await fetchWithTimeout(url, init, integration.timeoutInMillis)
   } catch (e) {
     throw integrationError(e, url)
   }
+  if (sentAt) logEndpointResponse(inv.log!, upstream, sentAt)
   return backendResponse(upstream, inv.requestId, inv.extendedRequestId)
 }

@@ -5,6 +5,7 @@ import { isBinary } from './content-handling'
 import { fetchWholeWithTimeout } from './fetch-with-timeout'
 import { integrationRequest } from './integration-request'
 import { integrationResponse } from './integration-response'
+import { bodyText, logEndpointRequest, logEndpointResponse, logMethodResponse } from '../observe/execution-log/lines'
 
 const bodyless = new Set(['GET', 'HEAD'])
 
@@ -27,14 +28,20 @@ export async function http(inv: Invocation, plan: IntegrationPlan): Promise<Resp
   // AWS sends only its own headers and the mapped ones; a Content-Type only with a payload.
   if (sendBody && req.payload.length > 0 && req.contentType && !headers.has('content-type')) headers.set('content-type', req.contentType)
 
+  // Execution log (INFO, data trace): the template's input and output on both sides.
+  const log = inv.log
+  log?.data?.(`Method request body before transformations: ${bodyText(inv.payload ?? '')}`)
+  const sentAt = log?.info && logEndpointRequest(log, url, headers, sendBody ? req.payload : undefined)
   // Bytes, not a string: fetch would add its own `Content-Type: text/plain` to a string body.
   const { response: upstream, bytes } = await fetchWholeWithTimeout(url, { method, headers, body: sendBody ? req.payload : null, redirect: 'manual' }, integration.timeoutInMillis)
+  if (sentAt) logEndpointResponse(log!, upstream, sentAt, bytes)
   const response = integrationResponse(inv, plan.responses, {
     selectionValue: String(upstream.status),
     body: utf8.decode(bytes),
     payload: { bytes, binary: isBinary(upstream.headers.get('content-type'), inv.api.binaryMediaTypes) },
     headers: upstream.headers,
   })
+  if (log?.data) await logMethodResponse(log, response)
   // Unlike MOCK and HTTP_PROXY, AWS returns the trace id on HTTP integration responses.
   response.headers.set('x-amzn-trace-id', headers.get('x-amzn-trace-id')!)
   return response

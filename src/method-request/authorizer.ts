@@ -13,6 +13,7 @@ import { methodArn } from './method-arn'
 import { createKeyStore } from './jwks'
 import { createJwtVerifier, unauthorized } from './jwt-authorizer'
 import { httpAuthorizerInput, readHttpOutput, type HttpLambdaOutput } from './http-lambda-authorizer'
+import { masked } from '../observe/execution-log/mask'
 
 /**
  * Authorization (../shared/spec §0 step 3, §5), compiled once from the route table: each
@@ -80,16 +81,29 @@ export function createAuthorizer(table: RouteTable) {
     const arn = methodArn(inv)
     const key = JSON.stringify([inv.api.id, inv.stage.name, name, identity ?? []])
     const started = Date.now()
-    const { value, cached } = lambdaOutputs.get(key, identity ? authorizer.ttlSeconds : 0, () =>
-      invokeAuthorizer(inv, authorizer, authorizerInput(inv, authorizer, arn, identity ?? [])),
-    )
+    const log = inv.log
+    log?.info?.(`Starting authorizer: ${name} for request: ${inv.requestId}`)
+    log?.info?.(`Incoming identity: ${identity ? identity.map(masked).join(', ') : '{}'}`)
+    const { value, cached } = lambdaOutputs.get(key, identity ? authorizer.ttlSeconds : 0, () => {
+      log?.info?.(`Invoking authorizer function ${authorizer.functionArn}`)
+      return invokeAuthorizer(inv, authorizer, authorizerInput(inv, authorizer, arn, identity ?? []))
+    })
     const output = await value
+    if (log?.info) logAuthorizerResult(log, output, cached)
     const decision = evaluatePolicy(output.policy, 'execute-api:Invoke', arn)
+    log?.info?.(decision === 'Allow' ? 'Successfully completed authorizer execution' : `The policy ${decision === 'Deny' ? 'explicitly denies' : 'does not allow'} execute-api:Invoke on ${arn}`)
     if (decision === 'Deny') throw new GatewayError('ACCESS_DENIED', { message: 'User is not authorized to access this resource with an explicit deny' })
     if (decision === 'ImplicitDeny') throw new GatewayError('ACCESS_DENIED')
     inv.authorizer = lambdaResult(output, cached ? 0 : Date.now() - started)
     exposeLate(inv)
   }
+}
+
+/** Execution log (INFO): whose policy is used, from where; its context with data trace (never the usage key). */
+function logAuthorizerResult(log: NonNullable<Invocation['log']>, output: LambdaOutput, cached: boolean) {
+  if (cached) log.info!('Authorizer result taken from the authorizer cache')
+  log.data?.(`Authorizer result context: ${JSON.stringify(output.context)}`)
+  log.info!(`Using valid authorizer policy for principal: ${output.principalId}`)
 }
 
 /** A REQUEST authorizer may have built `$context` for its input before there was a result to show. */

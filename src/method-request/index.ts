@@ -5,6 +5,7 @@ import { createThrottle } from './throttle'
 import { checkApiKey, createKeyAdmission } from './api-key'
 import { createRequestValidator } from './request-validation'
 import { createAuthorizer } from './authorizer'
+import { logUsagePlanCheck } from '../observe/execution-log/lines'
 
 /**
  * Method request, in AWS's order (../shared/spec §0, steps 3–5): the authorizer, then
@@ -23,6 +24,7 @@ export function createMethodRequest(table: RouteTable) {
     const method = inv.method!
     let pending = method.authorizer ? andThen(authorize(inv), () => throttle(inv)) : throttle(inv)
     if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans, admitKey))
+    if (inv.log?.info) pending = andThen(pending, () => logUsagePlanCheck(inv))
     if (method.validation) pending = andThen(pending, () => validateRequest(inv))
     return pending
   }

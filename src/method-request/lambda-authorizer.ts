@@ -36,6 +36,7 @@ export async function invokeAuthorizer<T = LambdaOutput>(
 ): Promise<T> {
   const fail = (type: 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR', why: string, cause?: unknown) => {
     console.error(`${inv.api.id} ${inv.method!.httpMethod} ${inv.method!.resourcePath}: authorizer ${authorizer.name}: ${why}`)
+    inv.log?.error(`Authorizer error: ${why}`)
     return new GatewayError(type, { cause })
   }
   let result

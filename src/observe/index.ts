@@ -9,6 +9,8 @@ import { getterFor, type LogRecord } from './access-log/values'
 import { createLineWriter } from './access-log/writer'
 import { writeRequestPoint } from './analytics-engine'
 import { countResponseBytes } from './access-log/response-length'
+import { createSinkSelector } from './access-log/destinations'
+import { closeExecutionLog } from './execution-log/lines'
 
 /** What the flow knew about a request when it answered. */
 export interface Answered {
@@ -27,7 +29,8 @@ const errorNames = { REST: ['4XXError', '5XXError'], HTTP: ['4xx', '5xx'], WEBSO
 /**
  * The observe step, after the response (AWS's CloudWatch metrics and access logs): Count,
  * 4XX/5XX, Latency and IntegrationLatency for every request an API answered, gateway errors
- * included; one access-log line when the stage has a format; one Analytics Engine data point
+ * included; the request's execution log when its method has one; one access-log line when the
+ * stage has a format (also POSTed to its HTTP sink, if any); one Analytics Engine data point
  * when `GATEWAY_ANALYTICS` is bound. Dimensions and formats are compiled here, once.
  * `GATEWAY_METRICS=off` turns the in-process aggregation off (Analytics Engine only).
  * @example
@@ -40,6 +43,8 @@ export function createObserveStep(table: RouteTable) {
   const byApi = new Map<Api, MetricDimensions>()
   const formats = new Map<Stage, AccessLogFormat<LogRecord>>()
   const writeLine = createLineWriter((text) => console.log(text))
+  const sinkFor = createSinkSelector(table)
+  const writeExecutionLog = createLineWriter((text) => console.log(text))
   for (const api of table.apis) {
     byApi.set(api, { apiId: api.id, stage: '' })
     for (const stage of Object.values(api.stages)) {
@@ -48,6 +53,13 @@ export function createObserveStep(table: RouteTable) {
     }
   }
   for (const { api, stage, method } of stageMethods(table)) byMethod.set(stage, method, { apiId: api.id, stage: stage.name, method: `${method.httpMethod} ${method.resourcePath}` })
+
+  /** One access-log line to the Worker's log, and to the stage's HTTP sink if it has one (drops counted per stage). */
+  const writeAccessLog = (line: string, inv: Invocation, at: Answered, now: number) => {
+    writeLine(line, at.ctx, now)
+    const sink = sinkFor(inv.stage, at.env)
+    if (sink) sink(line, at.env.GATEWAY_METRICS !== 'off' ? byStage.get(inv.stage) : undefined, at.ctx, now)
+  }
 
   return function observe(response: Response, at: Answered): Response {
     const api = at.api
@@ -69,14 +81,18 @@ export function createObserveStep(table: RouteTable) {
     }
     const analytics = at.env.GATEWAY_ANALYTICS
     if (analytics) writeRequestPoint(analytics, api, inv?.stage, inv?.method, { status, latency, integrationLatency, cache: inv?.cacheResult })
+    if (inv?.log) {
+      // ERROR: a request that succeeded has no line to write.
+      const lines = closeExecutionLog(inv.log, inv.requestId, status, at.failure)
+      if (lines) writeExecutionLog(lines, at.ctx, now)
+    }
     const format = inv && formats.get(inv.stage)
     if (!format) return response
-    // Formatted once the length is known; written in batches off the response path (createLineWriter).
+    // Formatted once the length is known; written in batches off the response path (createLineWriter, the HTTP sink).
     const counted = countResponseBytes(response)
-    const ctx = at.ctx
     const failure = at.failure
-    if (typeof counted.length === 'number') writeLine(format({ inv, status, length: counted.length, latency, failure }), ctx, now)
-    else ctx?.waitUntil(counted.length.then((length) => writeLine(format({ inv, status, length, latency, failure }), ctx, now)))
+    if (typeof counted.length === 'number') writeAccessLog(format({ inv, status, length: counted.length, latency, failure }), inv, at, now)
+    else at.ctx?.waitUntil(counted.length.then((length) => writeAccessLog(format({ inv, status, length, latency, failure }), inv, at, now)))
     return counted.response
   }
 }

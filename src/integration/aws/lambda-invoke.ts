@@ -4,6 +4,7 @@ import { GatewayError } from '../../gateway-responses/error'
 import { credentialsFor } from './credentials'
 import { endpointFor } from './endpoints'
 import { signedFetch } from './sign'
+import { logEndpointRequest, logEndpointResponse } from '../../observe/execution-log/lines'
 
 export interface LambdaResult {
   /** Lambda's own status: 200 (RequestResponse), 202 (Event), 204 (DryRun). */
@@ -32,7 +33,9 @@ export async function invokeLambda(inv: Invocation, target: AwsTarget, payload: 
     console.error(`${where(inv)}: Lambda is invoked with POST; the integration's httpMethod is ${integration.httpMethod}`)
     throw new GatewayError('API_CONFIGURATION_ERROR')
   }
-  const result = await callLambda(inv, target, payload, headers, { role: integration.credentialsRole, timeoutMs: integration.timeoutInMillis })
+  // Data trace: a proxy event holds the client's credentials; a non-proxy payload is the template's output.
+  const logBodies = { request: integration.type === 'aws', response: true }
+  const result = await callLambda(inv, target, payload, headers, { role: integration.credentialsRole, timeoutMs: integration.timeoutInMillis, logBodies })
   if (!('refused' in result)) return result
   const res = result.refused
   console.error(`${where(inv)}: Lambda invocation of ${target.functionArn} failed: ${result.reason}`)
@@ -51,11 +54,15 @@ export async function callLambda(
   target: { region: string; functionArn?: string },
   payload: Uint8Array,
   headers: Headers,
-  options: { role: string | undefined; timeoutMs: number },
+  options: { role: string | undefined; timeoutMs: number; logBodies?: { request: boolean; response: boolean } },
 ): Promise<LambdaResult | { refused: Response; reason: string }> {
   const credentials = await credentialsFor(inv, target.region, options.role)
   const url = `${endpointFor(inv.api, inv.env, 'lambda', target.region)}/2015-03-31/functions/${encodeURIComponent(target.functionArn!)}/invocations`
+  // Execution log: bodies only where the caller says they hold no credential (an authorizer's input holds the token).
+  const log = inv.log
+  const sentAt = log?.info && logEndpointRequest(log, url, headers, options.logBodies?.request ? payload : undefined)
   const { response: res, bytes: body } = await signedFetch({ url, method: 'POST', headers, body: payload, service: 'lambda', region: target.region }, credentials, options.timeoutMs)
+  if (sentAt) logEndpointResponse(log!, res, sentAt, options.logBodies?.response ? body : undefined)
   if (res.status >= 200 && res.status < 300) {
     const functionError = res.headers.get('x-amz-function-error') ?? undefined
     return { status: res.status, payload: body, headers: res.headers, ...(functionError ? { functionError } : {}) }
