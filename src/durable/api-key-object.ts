@@ -180,7 +180,9 @@ export class ApiKeyObject extends DurableObject {
       this.horizon.granted(now)
       if (quota) this.count(plan.name, quota.count, tokens)
     }
-    return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: { keyId: record.id, plan: plan.name, ...headline(quota) } }
+    // A lease that emptied a bucket: the holder refuses without asking until tokens are due.
+    const emptied = tokens < want && tokens === available ? { holdMs: this.ledger.holdMs(limits) } : {}
+    return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: { keyId: record.id, plan: plan.name, ...headline(quota) }, ...emptied }
   }
 
   /** A holder's report: tokens it will not spend go back to the buckets (while the lease lives) and to the quota of their period. */

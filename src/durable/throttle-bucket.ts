@@ -1,11 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Throttle } from '../definitions/table'
-import { LeaseLedger, leaseTtlMs, type LeaseAsk, type Limits } from '../method-request/lease-ledger'
+import { LeaseLedger, leaseFromBucket, type LeaseAsk, type StageRefusal } from '../method-request/lease-ledger'
 import type { LeaseAnswer } from '../method-request/lease-holder'
 import { leaseHorizon } from './lease-horizon'
 
-/** A stage method's refusal: seconds until a token (Retry-After). */
-export type StageRefusal = { retryAfter: number }
+export type { StageRefusal }
 
 /**
  * One stage or stage-method throttle (`methodSettings`): a token bucket shared by every caller of
@@ -27,17 +26,8 @@ export class ThrottleBucket extends DurableObject {
    * @example await bucket.lease({ rateLimit: 100, burstLimit: 200 }, { want: 1, forWaiting: 1, reports: [] })
    */
   lease(limit: Throttle, ask: LeaseAsk): LeaseAnswer<undefined, StageRefusal> {
-    const now = this.clock()
-    for (const report of ask.reports) this.ledger.report(report, now)
-    const limits: Limits = [['bucket', limit]]
-    const available = this.ledger.available(limits, now)
-    if (available < 1) {
-      const waitMs = this.ledger.waitMs(limits)
-      return { ok: false, holdMs: this.ledger.holdMs(limits), refusal: { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) } }
-    }
-    const tokens = Math.min(ask.want, available)
-    const leaseId = tokens > 0 ? this.ledger.lease(limits, tokens, tokens - Math.min(tokens, ask.forWaiting), now, undefined) : 0
-    if (tokens > 0) this.horizon.granted(now)
-    return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: undefined }
+    const answer = leaseFromBucket(this.ledger, limit, ask, this.clock())
+    if (answer.ok && answer.tokens > 0) this.horizon.granted(this.clock())
+    return answer
   }
 }

@@ -2,7 +2,8 @@ import { leaseTtlMs, type LeaseAsk, type LeaseReport } from './lease-ledger'
 
 /** The owner's answer to an ask: tokens on lease (with what the owner says about them), or a refusal the holder may repeat for `holdMs`. */
 export type LeaseAnswer<Info, Refusal> =
-  | { ok: true; leaseId: number; tokens: number; ttlMs: number; info: Info }
+  /** `holdMs` when the lease emptied the bucket: once it is spent, refuse without asking for that long. */
+  | { ok: true; leaseId: number; tokens: number; ttlMs: number; info: Info; holdMs?: number }
   | { ok: false; holdMs: number; refusal: Refusal }
 
 /** One request's answer: admitted (with the lease's info and the tokens still held), or refused. */
@@ -70,15 +71,23 @@ export class LeaseHolder<Info, Refusal> {
   /** Asks sent to the owner (benchmarks report asks per admitted request). */
   asks = 0
 
+  private readonly clock: () => number
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly timeoutMs: number
+
   /**
    * @param busy what a request gets when tokens keep going to others before it (a throttled answer)
-   * @param clock milliseconds; a clock that runs backwards ends every lease (they could outlive the owner's)
+   * @param time the clock (ms; one that runs backwards ends every lease, which could otherwise
+   * outlive the owner's) and timers, replaced by simulations; `timeoutMs` bounds an ask
    */
   constructor(
     private readonly busy: Refusal,
-    private readonly clock: () => number = Date.now,
-    private readonly timeoutMs = 3000,
-  ) {}
+    time: { clock?: () => number; sleep?: (ms: number) => Promise<void>; timeoutMs?: number } = {},
+  ) {
+    this.clock = time.clock ?? Date.now
+    this.sleep = time.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.timeoutMs = time.timeoutMs ?? 3000
+  }
 
   /** One request's admission: at once from a lease, or after asking the owner. Throws `LeaseUnavailable` when the owner cannot answer. */
   admit(io: LeaseIo<Info, Refusal>): Admission<Info, Refusal> | Promise<Admission<Info, Refusal>> {
@@ -146,13 +155,13 @@ export class LeaseHolder<Info, Refusal> {
   private async send(io: LeaseIo<Info, Refusal>, ask: LeaseAsk, sentAt: number): Promise<Outcome<Info, Refusal>> {
     this.asks += 1
     try {
-      const answer = await withTimeout(io.call(ask), this.timeoutMs)
+      const answer = await withTimeout(io.call(ask), this.sleep(this.timeoutMs), this.timeoutMs)
       this.recovered()
       if (!answer.ok) {
         this.held = { sentAt, until: sentAt + answer.holdMs, refusal: answer.refusal }
         return { granted: false, refusal: answer.refusal }
       }
-      this.held = undefined
+      this.held = answer.holdMs ? { sentAt, until: sentAt + answer.holdMs, refusal: this.busy } : undefined
       this.ttlMs = answer.ttlMs
       // Tokens for the requests waiting are spent on arrival; the rest are on lease, which counts
       // from the ask, so it ends here no later than at the owner.
@@ -187,12 +196,17 @@ export class LeaseHolder<Info, Refusal> {
    * what was spent, not what was leased), by one report sent when it ends.
    */
   private returnUnspentAfter(pool: Pool<Info>, io: LeaseIo<Info, Refusal>) {
-    const ends = new Promise<void>((resolve) => setTimeout(resolve, pool.expiresAt - pool.sentAt))
+    const ends = this.sleep(pool.expiresAt - pool.sentAt)
     io.keepAlive(
       ends.then(() => {
         this.dropEnded(this.clock())
         if (this.asking || !this.ended.some((r) => r.id === pool.id && r.unspent > 0)) return
-        return this.send(io, { want: 0, forWaiting: 0, reports: this.takeReports(this.clock()) }, this.clock()).then(() => undefined)
+        // Only reports: the answer changes nothing here, and a failure loses only the return.
+        this.asks += 1
+        return io.call({ want: 0, forWaiting: 0, reports: this.takeReports(this.clock()) }).then(
+          () => undefined,
+          () => undefined,
+        )
       }),
     )
   }
@@ -249,11 +263,7 @@ export class LeaseHolder<Info, Refusal> {
   }
 }
 
-/** The owner's answer, or an error once `ms` have passed: a request never hangs on an owner that does not answer. */
-function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([call, timeout]).finally(() => timer !== undefined && clearTimeout(timer))
+/** The owner's answer, or an error once `timeout` settles: a request never hangs on an owner that does not answer. */
+function withTimeout<T>(call: Promise<T>, timeout: Promise<void>, ms: number): Promise<T> {
+  return Promise.race([call, timeout.then((): never => { throw new Error(`no answer within ${ms} ms`) })])
 }

@@ -1,10 +1,14 @@
 import type { Throttle } from '../definitions/table'
+import type { LeaseAnswer } from './lease-holder'
 
 /**
  * How long a lease lasts. It bounds how late a key disabled, deleted or moved is refused
  * everywhere (docs/usage-plans.md, "Token leases"), and how long unspent tokens stay out of a bucket.
  */
 export const leaseTtlMs = 500
+
+/** Above this many asks a second, refusals are held longer: an object serves about 1,000 calls a second. */
+const targetAskRate = 100
 
 /** Named limits a lease draws on together: a request passes only if each has a token. */
 export type Limits = readonly (readonly [name: string, limit: Throttle])[]
@@ -63,6 +67,9 @@ export class LeaseLedger<Tag> {
   private buckets = new Map<string, LeasedBucket>()
   private leases = new Map<number, Lease<Tag>>()
   private lastId = 0
+  private askRate = 0
+  private askedAt = 0
+  private asksSince = 0
   /** Until then, leases of an earlier life of the owner may still be spent (see `restartedUntil`). */
   private priorLeasesUntil = 0
 
@@ -76,8 +83,9 @@ export class LeaseLedger<Tag> {
     this.priorLeasesUntil = until
   }
 
-  /** Whole tokens every bucket can give now. */
+  /** Whole tokens every bucket can give now (called once per ask: it also measures the ask rate). */
   available(limits: Limits, now: number): number {
+    this.countAsk(now)
     this.expire(now)
     let n = Infinity
     for (const [name, limit] of limits) n = Math.min(n, Math.floor(this.bucket(name, limit, now).tokens))
@@ -108,7 +116,22 @@ export class LeaseLedger<Tag> {
       const b = this.buckets.get(name)
       if (b && limit.rateLimit > 0) fullMs = Math.min(fullMs, ((limit.burstLimit - b.leased - b.tokens) / limit.rateLimit) * 1000)
     }
-    return Math.min(this.ttlMs, Math.max(this.waitMs(limits), Math.min(20, fullMs / 2)))
+    // Many holders refused at once would ask faster than an object answers: the hold grows with the ask rate.
+    const spread = 20 * Math.max(1, this.askRate / targetAskRate)
+    return Math.min(this.ttlMs, Math.max(this.waitMs(limits), Math.min(spread, fullMs / 2)))
+  }
+
+  /** Asks per second, smoothed over about a second. */
+  private countAsk(now: number) {
+    const elapsed = now - this.askedAt
+    if (elapsed <= 0) {
+      this.asksSince += 1
+      return
+    }
+    const weight = 1 - Math.exp(-elapsed / 1000)
+    this.askRate += weight * (((this.asksSince + 1) * 1000) / Math.max(elapsed, 1) - this.askRate)
+    this.askedAt = now
+    this.asksSince = 0
   }
 
   /**
@@ -213,4 +236,26 @@ function refill(b: LeasedBucket, at: number) {
   const room = b.limit.burstLimit - b.leased
   b.tokens = Math.max(b.tokens, Math.min(room, b.tokens + elapsed * b.limit.rateLimit))
   b.updatedAt = Math.max(b.updatedAt, at)
+}
+
+/** A single bucket's refusal: seconds until a token (Retry-After). */
+export type StageRefusal = { retryAfter: number }
+
+/**
+ * One bucket's answer to an ask (a stage method's `ThrottleBucket`): the holder's reports applied,
+ * then up to `want` tokens, or a refusal with the time until a token.
+ * @example leaseFromBucket(ledger, { rateLimit: 100, burstLimit: 200 }, { want: 1, forWaiting: 1, reports: [] }, Date.now())
+ */
+export function leaseFromBucket(ledger: LeaseLedger<undefined>, limit: Throttle, ask: LeaseAsk, now: number): LeaseAnswer<undefined, StageRefusal> {
+  for (const report of ask.reports) ledger.report(report, now)
+  const limits: Limits = [['bucket', limit]]
+  const available = ledger.available(limits, now)
+  if (available < 1) {
+    const waitMs = ledger.waitMs(limits)
+    return { ok: false, holdMs: ledger.holdMs(limits), refusal: { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) } }
+  }
+  const tokens = Math.min(ask.want, available)
+  const leaseId = tokens > 0 ? ledger.lease(limits, tokens, tokens - Math.min(tokens, ask.forWaiting), now, undefined) : 0
+  const emptied = tokens < ask.want ? { holdMs: ledger.holdMs(limits) } : {}
+  return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: undefined, ...emptied }
 }
