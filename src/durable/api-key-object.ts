@@ -1,7 +1,9 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Quota, Throttle } from '../definitions/table'
-import { fullBucket, secondsUntilAll, type Bucket } from '../method-request/token-bucket'
 import { periodEnd, periodStart } from '../method-request/quota-period'
+import { LeaseLedger, leaseTtlMs, type LeaseAsk } from '../method-request/lease-ledger'
+import type { LeaseAnswer } from '../method-request/lease-holder'
+import { leaseHorizon } from './lease-horizon'
 
 const quotaFlushMs = 1000
 
@@ -33,10 +35,22 @@ export interface AdmitTerms {
   seed?: KeyRecord
 }
 
-export type AdmitResult =
-  | { ok: true; keyId: string; plan: string; limit?: number; remaining?: number; resetSeconds?: number }
-  | { ok: false; reason: 'INVALID_API_KEY' }
-  | { ok: false; reason: 'THROTTLED' | 'QUOTA_EXCEEDED'; retryAfter: number; limit?: number; remaining?: number; resetSeconds?: number }
+/** What a lease of a key carries to the isolate: the key's id, its plan, and the quota figures after the lease. */
+export interface KeyLeaseInfo {
+  keyId: string
+  plan: string
+  limit?: number
+  /** Quota left once the whole lease is spent; the isolate adds what it still holds. */
+  remaining?: number
+  resetSeconds?: number
+}
+
+/** A key's refusal: AWS's 403, or 429 with seconds until a token or the next quota period. */
+export type KeyRefusal =
+  | { reason: 'INVALID_API_KEY' }
+  | { reason: 'THROTTLED' | 'QUOTA_EXCEEDED'; retryAfter: number; limit?: number; remaining?: number; resetSeconds?: number }
+
+export type KeyLeaseAnswer = LeaseAnswer<KeyLeaseInfo, KeyRefusal>
 
 export interface QuotaUsage {
   used: number
@@ -47,14 +61,21 @@ export interface QuotaUsage {
 }
 
 type QuotaCount = { period: number; used: number }
+/** Kept with a lease that debited a quota: unspent tokens returned within the period go back to it. */
+type QuotaTag = { plan: string; period: number } | undefined
 
 /**
  * One API key: its record, its token buckets and quota counters. Every decision for the key
  * — valid, enabled, on a plan for this stage, within rate, burst and quota — happens in one
- * synchronous step of this single-threaded object, so concurrent requests never over-admit.
+ * synchronous step of this single-threaded object, and what it admits it lends to isolates as
+ * token leases (docs/usage-plans.md), debited from every bucket and the quota first, so
+ * concurrent requests in any number of isolates never over-admit.
  */
 export class ApiKeyObject extends DurableObject {
-  private buckets = new Map<string, Bucket>()
+  /** The object's own clock: one clock decides every isolate's tokens (tests replace it). */
+  clock: () => number = Date.now
+  private ledger = new LeaseLedger<QuotaTag>()
+  private horizon = leaseHorizon(this.ctx.storage, this.ledger as LeaseLedger<unknown>)
   /** undefined: no control-plane override (the definition applies); null: deleted. */
   private override: KeyRecord | null | undefined
   private quotas = new Map<string, QuotaCount>()
@@ -70,23 +91,26 @@ export class ApiKeyObject extends DurableObject {
       for (const [key, value] of await ctx.storage.list<QuotaCount>({ prefix: 'quota:' })) {
         this.quotas.set(key.slice('quota:'.length), value)
       }
+      await this.horizon.restore()
     })
   }
 
   /**
-   * Decides one request at `now` (ms since the epoch). The terms come as JSON text: the gateway
-   * sends the same text for every request of a method, so it is parsed once here and the call
-   * carries one string instead of an object graph. Buckets live in memory (a restarted object
-   * starts full, as a fresh AWS bucket does).
-   * @example await keyObject(env, value).admitTerms(Date.now(), '{"plans":[{"name":"gold"}]}')
+   * Up to `ask.want` admissions on lease for one stage method's terms, after the holder's reports.
+   * The terms come as JSON text: the gateway sends the same text for every request of a method, so
+   * it is parsed once here and the call carries one string instead of an object graph. Buckets
+   * live in memory (a restarted object starts full, less what earlier leases may still spend).
+   * @example await keyObject(env, value).lease('{"plans":[{"name":"gold"}]}', { want: 1, forWaiting: 1, reports: [] })
    */
-  admitTerms(now: number, terms: string): AdmitResult {
+  lease(terms: string, ask: LeaseAsk): KeyLeaseAnswer {
     let parsed = this.terms.get(terms)
     if (!parsed) {
       if (this.terms.size >= 64) this.terms.clear()
       this.terms.set(terms, (parsed = JSON.parse(terms) as AdmitTerms))
     }
-    return this.decide(parsed, now)
+    const now = this.clock()
+    for (const report of ask.reports) this.returnUnspent(report, now)
+    return this.decide(parsed, ask, now)
   }
 
   /** Written by the control plane: the key's record, or null once deleted. Takes effect on the next request. */
@@ -125,33 +149,54 @@ export class ApiKeyObject extends DurableObject {
   }
 
   /** Key, plan, then every throttle of the plan, then its quota: a refused request takes no token and counts nothing. */
-  private decide({ plans, seed }: AdmitTerms, now: number): AdmitResult {
+  private decide({ plans, seed }: AdmitTerms, { want, forWaiting }: LeaseAsk, now: number): KeyLeaseAnswer {
     const record = this.override === undefined ? seed : this.override
-    if (!record || !record.enabled) return { ok: false, reason: 'INVALID_API_KEY' }
+    if (!record || !record.enabled) return refuse({ reason: 'INVALID_API_KEY' }, 0)
     const plan = plans.find((p) => record.usagePlans.includes(p.name))
-    if (!plan) return { ok: false, reason: 'INVALID_API_KEY' }
+    if (!plan) return refuse({ reason: 'INVALID_API_KEY' }, 0)
 
-    const limits: [Bucket, Throttle][] = []
-    if (plan.throttle) limits.push([this.bucket(`plan:${plan.name}`, plan.throttle, now), plan.throttle])
+    const limits: [string, Throttle][] = []
+    if (plan.throttle) limits.push([`plan:${plan.name}`, plan.throttle])
     const method = plan.methodThrottle
-    if (method) limits.push([this.bucket(`method:${plan.name}:${method.bucket}`, method.limit, now), method.limit])
+    if (method) limits.push([`method:${plan.name}:${method.bucket}`, method.limit])
     const quota = plan.quota && {
       limit: plan.quota.limit,
       count: this.quotaCount(plan.name, plan.quota, now),
       resetSeconds: Math.ceil((periodEnd(plan.quota, now) - now) / 1000),
     }
 
-    const retryAfter = secondsUntilAll(limits, now)
-    if (retryAfter > 0) return { ok: false, reason: 'THROTTLED', retryAfter: Math.ceil(retryAfter), ...headline(quota) }
-    if (quota && quota.count.used >= quota.limit) return { ok: false, reason: 'QUOTA_EXCEEDED', retryAfter: quota.resetSeconds, ...headline(quota) }
-
-    for (const [bucket] of limits) bucket.tokens -= 1
-    if (quota) {
-      quota.count.used += 1
-      this.quotas.set(plan.name, quota.count)
-      this.persistSoon(plan.name)
+    const available = this.ledger.available(limits, now)
+    if (available < 1) {
+      const retryAfter = Math.ceil(this.ledger.waitMs(limits) / 1000)
+      return refuse({ reason: 'THROTTLED', retryAfter, ...headline(quota) }, this.ledger.holdMs(limits))
     }
-    return { ok: true, keyId: record.id, plan: plan.name, ...headline(quota) }
+    const quotaLeft = quota ? quota.limit - quota.count.used : Infinity
+    if (quotaLeft < 1) return refuse({ reason: 'QUOTA_EXCEEDED', retryAfter: quota!.resetSeconds, ...headline(quota) }, Math.min(leaseTtlMs, quota!.resetSeconds * 1000))
+
+    const tokens = Math.min(want, available, quotaLeft)
+    let leaseId = 0
+    if (tokens > 0) {
+      leaseId = this.ledger.lease(limits, tokens, tokens - Math.min(tokens, forWaiting), now, quota && { plan: plan.name, period: quota.count.period })
+      this.horizon.granted(now)
+      if (quota) this.count(plan.name, quota.count, tokens)
+    }
+    // A lease that emptied a bucket: the holder refuses without asking until tokens are due.
+    const emptied = tokens < want && tokens === available ? { holdMs: this.ledger.holdMs(limits) } : {}
+    return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: { keyId: record.id, plan: plan.name, ...headline(quota) }, ...emptied }
+  }
+
+  /** A holder's report: tokens it will not spend go back to the buckets (while the lease lives) and to the quota of their period. */
+  private returnUnspent(report: LeaseAsk['reports'][number], now: number) {
+    const returned = this.ledger.report(report, now)
+    if (!returned?.tag || returned.unspent === 0) return
+    const count = this.quotas.get(returned.tag.plan)
+    if (count && count.period === returned.tag.period) this.count(returned.tag.plan, count, -returned.unspent)
+  }
+
+  private count(plan: string, count: QuotaCount, n: number) {
+    count.used += n
+    this.quotas.set(plan, count)
+    this.persistSoon(plan)
   }
 
   /**
@@ -179,12 +224,6 @@ export class ApiKeyObject extends DurableObject {
     }
   }
 
-  private bucket(name: string, limit: Throttle, now: number): Bucket {
-    let bucket = this.buckets.get(name)
-    if (!bucket) this.buckets.set(name, (bucket = fullBucket(limit, now)))
-    return bucket
-  }
-
   /** This period's count for the plan (a new period starts from zero). */
   private quotaCount(plan: string, quota: Quota, now: number): QuotaCount {
     const period = periodStart(quota, now)
@@ -192,6 +231,8 @@ export class ApiKeyObject extends DurableObject {
     return count && count.period === period ? count : { period, used: 0 }
   }
 }
+
+const refuse = (refusal: KeyRefusal, holdMs: number): KeyLeaseAnswer => ({ ok: false, holdMs, refusal })
 
 /** The quota figures a response can carry (RateLimit-* headers), read after the decision. */
 const headline = (quota: { limit: number; count: QuotaCount; resetSeconds: number } | undefined) =>

@@ -1,18 +1,33 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Throttle } from '../definitions/table'
-import { fullBucket, takeAll, type Bucket } from '../method-request/token-bucket'
+import { LeaseLedger, leaseFromBucket, type LeaseAsk, type StageRefusal } from '../method-request/lease-ledger'
+import type { LeaseAnswer } from '../method-request/lease-holder'
+import { leaseHorizon } from './lease-horizon'
+
+export type { StageRefusal }
 
 /**
- * One stage or stage-method throttle (`methodSettings`): a token bucket shared by every
- * caller of that method. Only methods with a configured limit ever reach an object.
+ * One stage or stage-method throttle (`methodSettings`): a token bucket shared by every caller of
+ * that method, lent to isolates in leases. Only methods with a configured limit ever reach an object.
  */
 export class ThrottleBucket extends DurableObject {
-  private bucket: Bucket | undefined
+  /** The object's own clock: one clock decides every isolate's tokens (tests replace it). */
+  clock: () => number = Date.now
+  private ledger = new LeaseLedger<undefined>()
+  private horizon = leaseHorizon(this.ctx.storage, this.ledger)
 
-  /** Takes one token; when the bucket is empty, `ok` is false and `retryAfter` says when to come back (seconds). */
-  take(limit: Throttle, now: number): { ok: boolean; remaining: number; retryAfter: number } {
-    this.bucket ??= fullBucket(limit, now)
-    const taken = takeAll([[this.bucket, limit]], now)
-    return { ok: taken.ok, remaining: Math.floor(this.bucket.tokens), retryAfter: taken.ok ? 0 : Math.ceil(taken.retryAfter) }
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env as never)
+    ctx.blockConcurrencyWhile(() => this.horizon.restore())
+  }
+
+  /**
+   * Up to `ask.want` tokens on lease, after the holder's reports; refused with the time until a token.
+   * @example await bucket.lease({ rateLimit: 100, burstLimit: 200 }, { want: 1, forWaiting: 1, reports: [] })
+   */
+  lease(limit: Throttle, ask: LeaseAsk): LeaseAnswer<undefined, StageRefusal> {
+    const answer = leaseFromBucket(this.ledger, limit, ask, this.clock())
+    if (answer.ok && answer.tokens > 0) this.horizon.granted(this.clock())
+    return answer
   }
 }

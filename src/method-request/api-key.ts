@@ -1,17 +1,64 @@
 import type { Invocation } from '../invocation'
-import type { AdmitResult } from '../durable/api-key-object'
+import type { KeyLeaseInfo, KeyRefusal } from '../durable/api-key-object'
 import type { PlanIndex } from './usage-plans'
 import { GatewayError } from '../gateway-responses/error'
 import { keyObject } from '../durable/key-object'
-import { guardDurableCall } from './fail-mode'
+import { guardLease } from './fail-mode'
+import { LeaseHolder } from './lease-holder'
+import { holderBook } from './holder-book'
+
+/** What `admitKey` needs of a request: its environment, stage and context (REST method or WebSocket route alike). */
+export type KeyedRequest = Pick<Invocation, 'env' | 'stage'> & { ctx?: ExecutionContext }
+
+/** What a request past its key's limits gets when the tokens went to other requests before it. */
+const busy: KeyRefusal = { reason: 'THROTTLED', retryAfter: 1 }
+
+/**
+ * API keys decided by each key's own Durable Object, through token leases (docs/usage-plans.md):
+ * the isolate spends admissions the object debited in advance, so a busy key costs about one
+ * object call per half lease time instead of one per request.
+ * @example
+ * const admitKey = createKeyAdmission()
+ * const admitted = await admitKey(inv, value, plans.termsFor(inv.stage, inv.method, value, inv.env))
+ */
+export function createKeyAdmission() {
+  const holders = holderBook(() => new LeaseHolder<KeyLeaseInfo, KeyRefusal>(busy))
+
+  /**
+   * One request's admission: the admitted key (its id and quota figures), undefined when the
+   * object failed and the stage fails open, or AWS's refusal thrown (403 INVALID_API_KEY, 429
+   * THROTTLED or QUOTA_EXCEEDED).
+   */
+  return async function admitKey(inv: KeyedRequest, value: string, terms: string): Promise<KeyLeaseInfo | undefined> {
+    // Outside the guard: a missing API_KEYS binding refuses even with throttlingFailOpen (required-bindings.ts).
+    keyObject(inv.env, value)
+    const holder = holders.get(`${value}\n${terms}`)
+    const admission = await guardLease(inv, () =>
+      holder.admit({
+        // RPC types flatten the union; the object returns a KeyLeaseAnswer.
+        call: async (ask) => (await keyObject(inv.env, value).lease(terms, ask)) as never,
+        keepAlive: (work) => inv.ctx?.waitUntil(work),
+      }),
+    )
+    if (!admission) return undefined
+    if (admission.ok) {
+      const { info } = admission
+      return info.remaining === undefined ? info : { ...info, remaining: info.remaining + admission.unspent }
+    }
+    const refusal = admission.refusal
+    if (refusal.reason === 'INVALID_API_KEY') throw new GatewayError('INVALID_API_KEY')
+    throw new GatewayError(refusal.reason, { headers: rateLimitHeaders(inv, refusal, refusal.retryAfter) })
+  }
+}
+
+export type KeyAdmission = ReturnType<typeof createKeyAdmission>
 
 /**
  * API key and usage plan (../shared/spec §0 step 4, §6): the `x-api-key` header (or, with key
- * source AUTHORIZER, the authorizer's `usageIdentifierKey`) must name an
- * enabled key on a plan for this stage, within the plan's rate, burst and quota. The whole
- * decision is one call to the key's own Durable Object.
+ * source AUTHORIZER, the authorizer's `usageIdentifierKey`) must name an enabled key on a plan for
+ * this stage, within the plan's rate, burst and quota, as the key's own Durable Object decides.
  */
-export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<void> {
+export async function checkApiKey(inv: Invocation, plans: PlanIndex, admitKey: KeyAdmission): Promise<void> {
   // AUTHORIZER: the key is the Lambda authorizer's usageIdentifierKey (../shared/spec §1.1).
   const value = inv.api.apiKeySource === 'AUTHORIZER' ? inv.authorizer?.usageIdentifierKey : inv.headers['x-api-key']
   if (!value) throw new GatewayError('INVALID_API_KEY')
@@ -29,25 +76,6 @@ export async function checkApiKey(inv: Invocation, plans: PlanIndex): Promise<vo
   if (inv.context) Object.assign(inv.context.identity as object, { apiKey: value, apiKeyId: result.keyId })
   const headers = rateLimitHeaders(inv, result)
   if (headers) for (const [name, v] of Object.entries(headers)) (inv.responseHeaders ??= new Headers()).set(name, v)
-}
-
-/** What `admitKey` needs of a request: its environment and stage (REST method or WebSocket route alike). */
-export type KeyedRequest = Pick<Invocation, 'env' | 'stage'>
-
-/**
- * One request's decision by the key's own Durable Object: the admitted key (its id and quota
- * figures), undefined when the object failed and the stage fails open, or AWS's refusal thrown
- * (403 INVALID_API_KEY, 429 THROTTLED or QUOTA_EXCEEDED).
- * @example const admitted = await admitKey(inv, value, plans.termsWith(stagePlans, value, inv.env))
- */
-export async function admitKey(inv: KeyedRequest, value: string, terms: string): Promise<Extract<AdmitResult, { ok: true }> | undefined> {
-  // Outside the guard: a missing API_KEYS binding refuses even with throttlingFailOpen (required-bindings.ts).
-  const key = keyObject(inv.env, value)
-  // RPC types flatten the union; the object returns an AdmitResult.
-  const result = await guardDurableCall(inv, async () => (await key.admitTerms(Date.now(), terms)) as unknown as AdmitResult)
-  if (!result || result.ok) return result
-  if (result.reason === 'INVALID_API_KEY') throw new GatewayError('INVALID_API_KEY')
-  throw new GatewayError(result.reason, { headers: rateLimitHeaders(inv, result, result.retryAfter) })
 }
 
 /** Beyond AWS, when the stage enables it: the IETF draft's RateLimit-* fields, and Retry-After on 429. */

@@ -1,16 +1,24 @@
 import type { Invocation } from '../invocation'
 import { GatewayError } from '../gateway-responses/error'
+import { LeaseUnavailable } from './lease-holder'
+
+const logged = new WeakSet<LeaseUnavailable>()
 
 /**
- * Runs a call to a throttling or key Durable Object. If the object fails, the request is
- * refused with a 500 (fail closed) unless the stage sets `throttlingFailOpen`, in which case
- * it is served unthrottled and the failure is logged; undefined then stands for "no decision".
+ * Runs an admission that asks a throttling or key Durable Object. If the object fails, the request
+ * is refused with a 500 (fail closed) unless the stage sets `throttlingFailOpen`, in which case it
+ * is served unthrottled; undefined then stands for "no decision". The holder logs a failing object
+ * once, not once per request that meets it.
  */
-export async function guardDurableCall<T>(inv: Pick<Invocation, 'stage'>, call: () => Promise<T>): Promise<T | undefined> {
+export async function guardLease<T>(inv: Pick<Invocation, 'stage'>, admit: () => T | Promise<T>): Promise<T | undefined> {
   try {
-    return await call()
+    return await admit()
   } catch (e) {
-    console.error(`throttling Durable Object failed (${inv.stage.throttlingFailOpen ? 'failing open' : 'failing closed'})`, e)
+    if (!(e instanceof LeaseUnavailable)) throw e
+    if (e.firstOfStreak && !logged.has(e)) {
+      logged.add(e)
+      console.error(`throttling Durable Object failed (${inv.stage.throttlingFailOpen ? 'failing open' : 'failing closed'}); not logged again until it answers`, e.cause)
+    }
     if (inv.stage.throttlingFailOpen) return undefined
     throw new GatewayError('API_CONFIGURATION_ERROR', { cause: e })
   }

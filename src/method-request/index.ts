@@ -2,7 +2,7 @@ import type { RouteTable } from '../definitions/table'
 import type { Invocation } from '../invocation'
 import { createPlanIndex } from './usage-plans'
 import { createThrottle } from './throttle'
-import { checkApiKey } from './api-key'
+import { checkApiKey, createKeyAdmission } from './api-key'
 import { createRequestValidator } from './request-validation'
 import { createAuthorizer } from './authorizer'
 import { logUsagePlanCheck } from '../observe/execution-log/lines'
@@ -18,11 +18,12 @@ export function createMethodRequest(table: RouteTable) {
   const validateRequest = createRequestValidator(table)
   const plans = createPlanIndex(table)
   const throttle = createThrottle(table)
+  const admitKey = createKeyAdmission()
   /** Undefined when every check was decided at once (no authorizer, no key, no stage limit, no body model): no promise to await. */
   return function methodRequest(inv: Invocation): Promise<void> | undefined {
     const method = inv.method!
     let pending = method.authorizer ? andThen(authorize(inv), () => throttle(inv)) : throttle(inv)
-    if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans))
+    if (method.apiKeyRequired) pending = andThen(pending, () => checkApiKey(inv, plans, admitKey))
     if (inv.log?.info) pending = andThen(pending, () => logUsagePlanCheck(inv))
     if (method.validation) pending = andThen(pending, () => validateRequest(inv))
     return pending

@@ -5,7 +5,10 @@ import type { Env } from '../env'
 import { GatewayError } from '../gateway-responses/error'
 import { accountThrottle, methodKey, stageLimitOf } from '../definitions/usage-plans'
 import { fullBucket, takeToken, type Bucket } from './token-bucket'
-import { guardDurableCall } from './fail-mode'
+import { guardLease } from './fail-mode'
+import { LeaseHolder } from './lease-holder'
+import { holderBook } from './holder-book'
+import type { StageRefusal } from '../durable/throttle-bucket'
 import { objectNamed } from '../durable/object-ids'
 import { missingBindingError } from '../durable/required-bindings'
 
@@ -31,6 +34,7 @@ export function createThrottle(table: RouteTable) {
     if (limit) buckets.set(stage, method, { object: `${api.id}/${stage.name}/${methodKey(method)}`, limit })
   }
   const checkAccount = createAccountThrottle()
+  const holders = holderBook(() => new LeaseHolder<undefined, StageRefusal>({ retryAfter: 1 }))
 
   return function throttle(inv: Invocation): Promise<void> | undefined {
     checkAccount(inv.env.GATEWAY_ACCOUNT_THROTTLE, inv.startedAt)
@@ -38,14 +42,20 @@ export function createThrottle(table: RouteTable) {
     if (!bucket) return
     // A configured limit that cannot be enforced refuses the request (required-bindings.ts).
     if (!inv.env.THROTTLE) throw missingBindingError('THROTTLE')
-    return takeStageToken(inv, inv.env.THROTTLE, bucket)
+    return takeStageToken(inv, inv.env.THROTTLE, bucket, holders.get(bucket.object))
   }
 }
 
-async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { object, limit }: StageBucket): Promise<void> {
-  const result = await guardDurableCall(inv, () => objectNamed(ns, object).take(limit, Date.now()))
-  if (result && !result.ok) {
-    const headers = inv.stage.rateLimitHeaders ? { 'retry-after': String(Math.max(1, result.retryAfter)) } : undefined
+/** A token of the stage method's bucket, from this isolate's lease of it (lease-holder.ts). */
+async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { object, limit }: StageBucket, holder: LeaseHolder<undefined, StageRefusal>): Promise<void> {
+  const admission = await guardLease(inv, () =>
+    holder.admit({
+      call: async (ask) => (await objectNamed(ns, object).lease(limit, ask)) as never,
+      keepAlive: (work) => inv.ctx?.waitUntil(work),
+    }),
+  )
+  if (admission && !admission.ok) {
+    const headers = inv.stage.rateLimitHeaders ? { 'retry-after': String(admission.refusal.retryAfter) } : undefined
     throw new GatewayError('THROTTLED', { headers })
   }
 }

@@ -1,7 +1,7 @@
 import type { RouteTable } from '../definitions/table'
 import type { WebSocketInvocation } from './invocation'
 import { GatewayError } from '../gateway-responses/error'
-import { admitKey } from '../method-request/api-key'
+import { createKeyAdmission } from '../method-request/api-key'
 import { createPlanIndex } from '../method-request/usage-plans'
 
 /**
@@ -13,6 +13,7 @@ import { createPlanIndex } from '../method-request/usage-plans'
  */
 export function createWebSocketKeys(table: RouteTable) {
   const index = createPlanIndex(table)
+  const admitKey = createKeyAdmission()
   return {
     /**
      * `$connect` with `apiKeyRequired`: the handshake's `x-api-key` header, or with

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../src/env'
-import type { AdmitResult, AdmitTerms, PlanLimits } from '../../src/durable/api-key-object'
+import type { AdmitTerms, ApiKeyObject, KeyLeaseAnswer, KeyLeaseInfo, KeyRefusal, PlanLimits } from '../../src/durable/api-key-object'
 
 const ns = (env as Env).API_KEYS!
 const object = (name: string) => ns.get(ns.idFromName(name))
@@ -9,9 +9,21 @@ const seed = { id: 'k1', name: 'k', enabled: true, usagePlans: ['p'] }
 // The object decides at the time it is given, so every bound below is exact.
 const t0 = Date.UTC(2026, 10, 26, 12)
 
-/** What production sends: the terms as JSON text, the clock as a number. */
-const admit = async (key: ReturnType<typeof object>, now: number, terms: AdmitTerms) =>
-  (await key.admitTerms(now, JSON.stringify(terms))) as unknown as AdmitResult
+type AdmitResult = ({ ok: true } & KeyLeaseInfo) | ({ ok: false } & KeyRefusal)
+
+/** Sets the object's clock (it decides by its own). */
+const setClock = (key: ReturnType<typeof object>, now: number) => runInDurableObject(key, (instance: ApiKeyObject) => void (instance.clock = () => now))
+
+/** What production sends: the terms as JSON text; `want` tokens to hold (none for a waiting request), with reports. */
+async function lease(key: ReturnType<typeof object>, now: number, terms: AdmitTerms, want: number, reports: { id: number; unspent: number; done: boolean }[] = [], forWaiting = 0) {
+  await setClock(key, now)
+  return (await key.lease(JSON.stringify(terms), { want, forWaiting, reports })) as unknown as KeyLeaseAnswer
+}
+/** One request, as a slow key's holder asks for it: one token, for the request waiting. */
+const admit = async (key: ReturnType<typeof object>, now: number, terms: AdmitTerms): Promise<AdmitResult> => {
+  const answer = await lease(key, now, terms, 1, [], 1)
+  return answer.ok ? { ok: true, ...answer.info } : { ok: false, ...answer.refusal }
+}
 const statuses = (results: AdmitResult[]) => results.map((r) => (r.ok ? 'ok' : r.reason))
 
 afterEach(() => vi.restoreAllMocks())
@@ -78,6 +90,48 @@ describe('ApiKeyObject', () => {
     expect(throttled.ok).toBe(true)
     expect(await admit(key, t0, { plans: [{ name: 'p', throttle: plans[0].throttle }], seed })).toMatchObject({ ok: false, reason: 'THROTTLED', retryAfter: 1 })
     expect(await key.usage('p', plans[0].quota!, t0)).toMatchObject({ used: 1 })
+  })
+
+  it('leases up to what every bucket and the quota can give, and takes back what comes back unspent', async () => {
+    const quota = { limit: 100, period: 'DAY' as const, offset: 0 }
+    const plans: PlanLimits[] = [{ name: 'p', throttle: { rateLimit: 10, burstLimit: 30 }, quota }]
+    const key = object('leases')
+    const first = await lease(key, t0, { plans, seed }, 50)
+    // The burst (30) is the smaller bound: all of it, debited from the quota up front.
+    expect(first).toMatchObject({ ok: true, tokens: 30, info: { keyId: 'k1', plan: 'p', remaining: 70 } })
+    expect(await key.usage('p', quota, t0)).toMatchObject({ used: 30 })
+    // Nothing left until the bucket refills: refused with the wait, and a short hold.
+    const refused = await lease(key, t0, { plans, seed }, 1)
+    expect(refused).toMatchObject({ ok: false, refusal: { reason: 'THROTTLED', retryAfter: 1 } })
+    expect(!refused.ok && refused.holdMs).toBe(100)
+    // The holder spent 10 and returns 20: they go back to the bucket and the quota.
+    const id = first.ok ? first.leaseId : 0
+    const again = await lease(key, t0, { plans, seed }, 25, [{ id, unspent: 20, done: true }])
+    expect(again).toMatchObject({ ok: true, tokens: 20 })
+    expect(await key.usage('p', quota, t0)).toMatchObject({ used: 30 })
+  })
+
+  it('keeps unspent leased tokens out of the bucket until they are reported or the lease ends', async () => {
+    const plans: PlanLimits[] = [{ name: 'p', throttle: { rateLimit: 100, burstLimit: 10 } }]
+    const key = object('reserved')
+    const first = await lease(key, t0, { plans, seed }, 10)
+    expect(first).toMatchObject({ ok: true, tokens: 10 })
+    // 200 ms would refill 20 tokens, but all 10 may still be unspent: the bucket stays empty.
+    expect(await lease(key, t0 + 200, { plans, seed }, 10)).toMatchObject({ ok: false, refusal: { reason: 'THROTTLED' } })
+    // The holder says 9 were spent: they leave the reservation, and the bucket refills from then on, up to 9.
+    const id = first.ok ? first.leaseId : 0
+    expect(await lease(key, t0 + 300, { plans, seed }, 10, [{ id, unspent: 1, done: false }])).toMatchObject({ ok: false })
+    expect(await lease(key, t0 + 350, { plans, seed }, 10)).toMatchObject({ ok: true, tokens: 5 })
+    // Both leases have ended by t0 + 850: whatever they held unspent is void, and the bucket is whole again.
+    expect(await lease(key, t0 + 1000, { plans, seed }, 10)).toMatchObject({ ok: true, tokens: 10 })
+  })
+
+  it('refuses a new lease for a key disabled meanwhile, whatever is still out on lease', async () => {
+    const plans: PlanLimits[] = [{ name: 'p' }]
+    const key = object('disabled-mid-lease')
+    expect(await lease(key, t0, { plans, seed }, 100)).toMatchObject({ ok: true, tokens: 100, ttlMs: 500 })
+    await key.putRecord({ ...seed, enabled: false })
+    expect(await lease(key, t0 + 1, { plans, seed }, 100)).toEqual({ ok: false, holdMs: 0, refusal: { reason: 'INVALID_API_KEY' } })
   })
 
   it('writes quota counts to storage within a second or so', async () => {

@@ -106,6 +106,18 @@ describe('usage plans over gateway serve', () => {
     expect(JSON.parse(res.text)).toEqual({ message: 'Forbidden' })
   })
 
+  it('refuses a hot key revoked through the admin API everywhere within a second, though it held a lease', async () => {
+    const { json: key } = await admin('POST', '/apikeys', { name: 'hot-revoke', usagePlans: ['per-method'] })
+    const get = () => rawRequest(gateway.url, { path: '/live/fast', headers: { 'x-api-key': key.value } }).then((r) => r.status)
+    // Eight callers in a loop make the key hot: its isolate leases tokens ahead.
+    const hot = await Promise.all(Array.from({ length: 8 }, async () => { const s = []; for (let i = 0; i < 5; i++) s.push(await get()); return s }))
+    expect(hot.flat().filter((s) => s === 200).length).toBeGreaterThan(0)
+    expect((await admin('DELETE', `/apikeys/${key.id}`)).status).toBe(204)
+    await new Promise((r) => setTimeout(r, 1000))
+    const after = await Promise.all(Array.from({ length: 20 }, get))
+    expect(after).toEqual(Array(20).fill(403))
+  })
+
   it('reads a defined key from the environment and stops it at its daily quota', async () => {
     const results = []
     for (let i = 0; i < 4; i++) results.push(await call(ENV_KEY))
