@@ -139,10 +139,14 @@ export class ApiKeyObject extends DurableObject {
 
   /**
    * Written by the control plane (AWS's UpdateUsage): the quota left in the current period of one
-   * plan. More than the limit is an extension for this period (the count goes below zero).
+   * plan. More than the limit is an extension for this period (the count goes below zero). Tokens
+   * still out on lease stay counted: what holders spend of them comes off the new figure, what
+   * they return unspent goes back to it, so a lease never turns into quota nobody granted.
    */
   async setRemaining(plan: string, quota: Quota, remaining: number, now: number): Promise<QuotaUsage> {
-    const count = { period: periodStart(quota, now), used: quota.limit - remaining }
+    const period = periodStart(quota, now)
+    const onLease = this.ledger.reserved((tag) => tag?.plan === plan && tag.period === period, now)
+    const count = { period, used: quota.limit - remaining + onLease }
     this.quotas.set(plan, count)
     await this.ctx.storage.put(`quota:${plan}`, count)
     return this.usage(plan, quota, now)

@@ -48,6 +48,8 @@ interface Lease<Tag> {
   tokens: number
   expiresAt: number
   expired: boolean
+  /** Tokens unspent as far as known when the lease ended: a late final report may still return them to the quota. */
+  unspentAtEnd: number
   tag: Tag
 }
 
@@ -144,7 +146,7 @@ export class LeaseLedger<Tag> {
       b.tokens -= n
       b.leased += reserved
     }
-    this.leases.set(++this.lastId, { buckets, tokens: reserved, expiresAt: now + this.ttlMs, expired: false, tag })
+    this.leases.set(++this.lastId, { buckets, tokens: reserved, expiresAt: now + this.ttlMs, expired: false, unspentAtEnd: 0, tag })
     return this.lastId
   }
 
@@ -158,7 +160,7 @@ export class LeaseLedger<Tag> {
     this.expire(now)
     const lease = this.leases.get(id)
     if (!lease) return undefined
-    const left = Math.max(0, Math.min(unspent, lease.tokens))
+    const left = Math.max(0, Math.min(unspent, lease.expired ? lease.unspentAtEnd : lease.tokens))
     if (!lease.expired && done) {
       this.release(lease, lease.tokens, now)
       for (const b of lease.buckets) b.tokens += left
@@ -167,6 +169,14 @@ export class LeaseLedger<Tag> {
     }
     if (done) this.leases.delete(id)
     return { tag: lease.tag, unspent: done ? left : 0 }
+  }
+
+  /** Tokens still reserved by live leases whose tag passes `match` (leased, not yet reported spent). */
+  reserved(match: (tag: Tag) => boolean, now: number): number {
+    this.expire(now)
+    let n = 0
+    for (const lease of this.leases.values()) if (!lease.expired && match(lease.tag)) n += lease.tokens
+    return n
   }
 
   /** Leases still outstanding (for tests and stats). */
@@ -186,6 +196,7 @@ export class LeaseLedger<Tag> {
     for (const [id, lease] of this.leases) {
       if (lease.expiresAt > now) break
       if (!lease.expired) {
+        lease.unspentAtEnd = lease.tokens
         this.release(lease, lease.tokens, lease.expiresAt)
         lease.expired = true
       }
@@ -224,7 +235,7 @@ export class LeaseLedger<Tag> {
     b.tokens = 0
     b.leased = n
     // Held like any lease; expiry order is kept because a prior life's leases end before any new one.
-    const prior: Lease<Tag> = { buckets: [b], tokens: n, expiresAt: this.priorLeasesUntil, expired: false, tag: undefined as Tag }
+    const prior: Lease<Tag> = { buckets: [b], tokens: n, expiresAt: this.priorLeasesUntil, expired: false, unspentAtEnd: 0, tag: undefined as Tag }
     const entries: [number, Lease<Tag>][] = [[++this.lastId, prior], ...this.leases]
     this.leases = new Map(entries.sort(([, a], [, c]) => a.expiresAt - c.expiresAt))
   }

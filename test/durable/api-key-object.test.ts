@@ -111,6 +111,42 @@ describe('ApiKeyObject', () => {
     expect(await key.usage('p', quota, t0)).toMatchObject({ used: 30 })
   })
 
+  it('sets the quota left with tokens out on lease still counted: spent ones come off it, returned ones go back', async () => {
+    const quota = { limit: 100, period: 'DAY' as const, offset: 0 }
+    const plans: PlanLimits[] = [{ name: 'p', quota }]
+    const key = object('update-usage-mid-lease')
+    const first = await lease(key, t0, { plans, seed }, 10)
+    expect(first).toMatchObject({ ok: true, tokens: 10 })
+    await setClock(key, t0 + 1)
+    expect(await key.setRemaining('p', quota, 0, t0 + 1)).toMatchObject({ used: 110, remaining: 0 })
+    // The holder spent 4 of its 10 after the update and returns 6: the key has none left, not 6.
+    const id = first.ok ? first.leaseId : 0
+    expect(await lease(key, t0 + 2, { plans, seed }, 1, [{ id, unspent: 6, done: true }])).toMatchObject({ ok: false, refusal: { reason: 'QUOTA_EXCEEDED' } })
+    expect(await key.usage('p', quota, t0 + 2)).toMatchObject({ used: 104, remaining: 0 })
+    // With no lease out, the figure is the one set.
+    await setClock(key, t0 + 3)
+    expect(await key.setRemaining('p', quota, 2, t0 + 3)).toMatchObject({ used: 98, remaining: 2 })
+    expect(statuses([await admit(key, t0 + 4, { plans, seed }), await admit(key, t0 + 4, { plans, seed }), await admit(key, t0 + 4, { plans, seed })])).toEqual(['ok', 'ok', 'QUOTA_EXCEEDED'])
+  })
+
+  it('returns to the quota what a lease held unspent when the final report comes after the lease ended', async () => {
+    const quota = { limit: 100, period: 'DAY' as const, offset: 0 }
+    const plans: PlanLimits[] = [{ name: 'p', quota }]
+    const key = object('late-final-report')
+    const first = await lease(key, t0, { plans, seed }, 10)
+    const id = first.ok ? first.leaseId : 0
+    // 3 spent (reported while the lease lived), 7 unspent; the holder's timer reports them just after the end.
+    expect(await lease(key, t0 + 100, { plans, seed }, 0, [{ id, unspent: 7, done: false }])).toMatchObject({ ok: true, tokens: 0 })
+    expect(await lease(key, t0 + 510, { plans, seed }, 0, [{ id, unspent: 7, done: true }])).toMatchObject({ ok: true, tokens: 0 })
+    expect(await key.usage('p', quota, t0 + 510)).toMatchObject({ used: 3 })
+    // Said twice, it counts once; more than the lease held is never credited.
+    await lease(key, t0 + 520, { plans, seed }, 0, [{ id, unspent: 7, done: true }])
+    const second = await lease(key, t0 + 600, { plans, seed }, 2)
+    const other = second.ok ? second.leaseId : 0
+    await lease(key, t0 + 1200, { plans, seed }, 0, [{ id: other, unspent: 50, done: true }])
+    expect(await key.usage('p', quota, t0 + 1200)).toMatchObject({ used: 3 })
+  })
+
   it('keeps unspent leased tokens out of the bucket until they are reported or the lease ends', async () => {
     const plans: PlanLimits[] = [{ name: 'p', throttle: { rateLimit: 100, burstLimit: 10 } }]
     const key = object('reserved')

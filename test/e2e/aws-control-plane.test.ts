@@ -118,6 +118,15 @@ afterAll(async () => {
 const sdk = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
   new APIGatewayClient({ endpoint: `${base}/_gateway/aws`, region: 'eu-west-1', credentials, maxAttempts: 1 })
 const call = (key: string) => rawRequest(base, { path: '/live/data', headers: { 'x-api-key': key } })
+/** The first `want` status within `ms`, else the last one seen. */
+async function statusWithin(ms: number, send: () => Promise<{ status: number }>, want: number): Promise<number> {
+  const end = Date.now() + ms
+  for (;;) {
+    const { status } = await send()
+    if (status === want || Date.now() > end) return status
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
 const today = () => new Date().toISOString().slice(0, 10)
 const planId = async (name: string) => (await client.send(new GetUsagePlansCommand({}))).items!.find((p) => p.name === name)!.id!
 /** The error the SDK threw, as name and status. */
@@ -286,7 +295,8 @@ describe('the AWS control API over gateway serve, with @aws-sdk/client-api-gatew
     expect(spent.items).toEqual({ [key.id!]: [[5, 0]] })
     expect((await call(key.value!)).status).toBe(429)
     await client.send(new UpdateUsageCommand({ usagePlanId, keyId: key.id, patchOperations: [{ op: 'replace', path: '/remaining', value: '1' }] }))
-    expect((await call(key.value!)).status).toBe(200)
+    // An isolate may repeat the quota refusal for up to a lease time (500 ms, docs/usage-plans.md).
+    expect(await statusWithin(1500, () => call(key.value!), 200)).toBe(200)
     expect((await call(key.value!)).status).toBe(429)
     const usage = await client.send(new GetUsageCommand({ usagePlanId, startDate: today(), endDate: today() }))
     expect(usage.items![key.id!]).toEqual([[5, 0]])
