@@ -1,6 +1,6 @@
 import type { Api } from './table'
 import type { XGateway } from './schema'
-import { compileStageThrottle } from './usage-plans'
+import { compileStageThrottle, type ThrottleSetting } from './usage-plans'
 import { defaultRoutePath, parseRouteKey } from '../router/route-keys'
 
 type Path = (string | number)[]
@@ -39,7 +39,7 @@ export function checkDefaultRoute(path: string, item: Record<string, unknown>, a
 }
 
 type StageDefinitions = NonNullable<XGateway['stages']>
-type RouteSetting = { throttlingRateLimit?: number; throttlingBurstLimit?: number }
+type RouteSetting = ThrottleSetting
 
 /**
  * HTTP API route throttling (../shared/spec §11): a stage's `defaultRouteSettings` apply to every
@@ -72,6 +72,7 @@ export function applyRouteSettings(api: Api, stages: StageDefinitions | undefine
       settings[`${route.resourcePath}/${route.httpMethod}`] = {
         throttlingRateLimit: own.throttlingRateLimit ?? defaults.throttlingRateLimit,
         throttlingBurstLimit: own.throttlingBurstLimit ?? defaults.throttlingBurstLimit,
+        throttlingShards: own.throttlingShards ?? defaults.throttlingShards,
       }
     }
     Object.assign(api.stages[name].throttle, compileStageThrottle(settings))

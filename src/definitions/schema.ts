@@ -84,17 +84,36 @@ export const gatewayResponseSchema = z.looseObject({
 const rate = z.number({ error: 'must be a number' }).min(0, 'must not be negative')
 const burst = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative')
 
+/** Beyond AWS: how many Durable Objects one stage method's limit is spread over (docs/usage-plans.md). */
+const shards = z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64')
+
+/** A sharded limit needs a limit to spread, and at least one token of burst per shard. */
+function checkShards(s: { throttlingRateLimit?: number; throttlingBurstLimit?: number; throttlingShards?: number }, ctx: z.RefinementCtx) {
+  const n = s.throttlingShards
+  if (n === undefined || n === 1) return
+  if (s.throttlingRateLimit === undefined && s.throttlingBurstLimit === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['throttlingShards'], message: 'spreads a limit over objects: set throttlingRateLimit or throttlingBurstLimit beside it' })
+  } else if ((s.throttlingBurstLimit ?? 5000) < n) {
+    ctx.addIssue({ code: 'custom', path: ['throttlingShards'], message: `each shard needs at least one token of burst: throttlingBurstLimit (${s.throttlingBurstLimit}) must be at least ${n}` })
+  }
+}
+
 /** An HTTP API stage's `defaultRouteSettings` or `routeSettings` entry, as `aws apigatewayv2 get-stage` prints it. */
-export const routeSettingSchema = z.looseObject({
-  throttlingRateLimit: rate.optional(),
-  throttlingBurstLimit: burst.optional(),
-  detailedMetricsEnabled: z.boolean().optional(),
-})
+export const routeSettingSchema = z
+  .looseObject({
+    throttlingRateLimit: rate.optional(),
+    throttlingBurstLimit: burst.optional(),
+    throttlingShards: shards.optional(),
+    detailedMetricsEnabled: z.boolean().optional(),
+  })
+  .superRefine(checkShards)
 
 /** A `methodSettings` entry, keyed "*\/*" or "/resource/path/METHOD", as `aws apigateway get-stage` prints it. */
-export const methodSettingSchema = z.looseObject({
+export const methodSettingSchema = z
+  .looseObject({
   throttlingRateLimit: rate.optional(),
   throttlingBurstLimit: burst.optional(),
+  throttlingShards: shards.optional(),
   cachingEnabled: z.boolean().optional(),
   cacheTtlInSeconds: z
     .number({ error: 'must be a number' })
@@ -109,7 +128,8 @@ export const methodSettingSchema = z.looseObject({
   metricsEnabled: z.boolean().optional(),
   loggingLevel: upperEnum(['OFF', 'ERROR', 'INFO']).optional(),
   dataTraceEnabled: z.boolean().optional(),
-})
+  })
+  .superRefine(checkShards)
 
 export const stageSchema = z.looseObject({
   variables: z

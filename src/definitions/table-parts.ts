@@ -43,4 +43,6 @@ export interface Throttle {
   rateLimit: number
   /** Bucket size. */
   burstLimit: number
+  /** Beyond AWS: objects the limit is spread over, each holding its share (docs/usage-plans.md, "Sharded limits"). */
+  shards?: number
 }

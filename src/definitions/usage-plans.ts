@@ -8,8 +8,11 @@ type Report = (file: string, path: Path, message: string) => void
 /** AWS's account-level default, which applies where nothing narrower is set. */
 export const accountThrottle: Throttle = { rateLimit: 10000, burstLimit: 5000 }
 
+/** The throttling fields of a `methodSettings` or `routeSettings` entry. */
+export type ThrottleSetting = { throttlingRateLimit?: number; throttlingBurstLimit?: number; throttlingShards?: number }
+
 /** `methodSettings` throttling: a key with only one of the two limits keeps the account default for the other. */
-export function compileStageThrottle(settings: Record<string, { throttlingRateLimit?: number; throttlingBurstLimit?: number }> | undefined) {
+export function compileStageThrottle(settings: Record<string, ThrottleSetting> | undefined) {
   const throttle: Record<string, Throttle> = {}
   for (const [key, s] of Object.entries(settings ?? {})) {
     if (s.throttlingRateLimit === undefined && s.throttlingBurstLimit === undefined) continue
@@ -17,6 +20,9 @@ export function compileStageThrottle(settings: Record<string, { throttlingRateLi
       rateLimit: s.throttlingRateLimit ?? accountThrottle.rateLimit,
       burstLimit: s.throttlingBurstLimit ?? accountThrottle.burstLimit,
     }
+    // At most one shard per token of burst (a route may inherit a shard count its own burst cannot fill).
+    const shards = Math.min(s.throttlingShards ?? 1, throttle[key].burstLimit)
+    if (shards > 1) throttle[key].shards = shards
   }
   return throttle
 }

@@ -99,15 +99,38 @@ export class LeaseHolder<Info, Refusal> {
     return !this.asking && this.pools.length === 0 && this.ended.length === 0
   }
 
-  private fromLease(now: number, io: LeaseIo<Info, Refusal>): Admission<Info, Refusal> | undefined {
+  /** A token of a lease already held, with no ask and no wait; undefined when none is held. */
+  spendHeld(io: LeaseIo<Info, Refusal>): Admission<Info, Refusal> | undefined {
+    return this.spend(this.clock(), io)
+  }
+
+  /**
+   * Asks for a lease of at least `want` tokens in the background, for requests to come, unless one
+   * is held, asked for, or refused for now (then undefined). It settles when the answer is in (it
+   * never rejects); what it brings goes to the pool.
+   */
+  prefetch(io: LeaseIo<Info, Refusal>, want = 1): Promise<void> | undefined {
+    const now = this.clock()
+    this.dropEnded(now)
+    if (this.asking || this.pools.length > 0) return undefined
+    if (this.held && now >= this.held.sentAt && now < this.held.until) return undefined
+    if (this.failure && now < this.failedUntil) return undefined
+    return this.ask(io, want).then(() => undefined)
+  }
+
+  private spend(now: number, io: LeaseIo<Info, Refusal>): Admission<Info, Refusal> | undefined {
     this.dropEnded(now)
     const pool = this.pools.find((p) => p.tokens > 0)
-    if (pool) {
-      pool.tokens -= 1
-      this.spentSince += 1
-      this.renewSoon(io)
-      return { ok: true, info: pool.info, unspent: this.unspent() }
-    }
+    if (!pool) return undefined
+    pool.tokens -= 1
+    this.spentSince += 1
+    this.renewSoon(io, now)
+    return { ok: true, info: pool.info, unspent: this.unspent() }
+  }
+
+  private fromLease(now: number, io: LeaseIo<Info, Refusal>): Admission<Info, Refusal> | undefined {
+    const spent = this.spend(now, io)
+    if (spent) return spent
     const held = this.held
     if (held && now >= held.sentAt && now < held.until) return { ok: false, refusal: held.refusal }
     return undefined
@@ -139,13 +162,13 @@ export class LeaseHolder<Info, Refusal> {
     return { ok: false, refusal: this.busy }
   }
 
-  /** The ask in flight, or a new one for everyone waiting and the measured rate. */
-  private ask(io: LeaseIo<Info, Refusal>): Promise<Outcome<Info, Refusal>> {
+  /** The ask in flight, or a new one for everyone waiting and the measured rate (at least `atLeast` tokens). */
+  private ask(io: LeaseIo<Info, Refusal>, atLeast = 1): Promise<Outcome<Info, Refusal>> {
     if (this.asking) return this.asking
     const sentAt = this.clock()
     this.measure(sentAt)
     const forWaiting = this.waiting
-    const want = Math.max(1, forWaiting + Math.round(this.leaseSize()))
+    const want = Math.max(atLeast, forWaiting + Math.round(this.leaseSize()))
     const asking = this.send(io, { want, forWaiting, reports: this.takeReports(sentAt) }, sentAt)
     this.asking = asking
     io.keepAlive(asking)
@@ -180,9 +203,11 @@ export class LeaseHolder<Info, Refusal> {
   }
 
   /** Hot limits ask again when a quarter of a lease time of tokens is left, so requests never wait. */
-  private renewSoon(io: LeaseIo<Info, Refusal>) {
+  private renewSoon(io: LeaseIo<Info, Refusal>, now: number) {
     if (this.asking || this.leaseSize() < 2) return
     if (this.unspent() > this.leaseSize() / 2) return
+    // The owner said its bucket is spent until then: asking sooner brings nothing.
+    if (this.held && now >= this.held.sentAt && now < this.held.until) return
     void this.ask(io)
   }
 

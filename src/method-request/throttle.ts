@@ -6,17 +6,22 @@ import { GatewayError } from '../gateway-responses/error'
 import { accountThrottle, methodKey, stageLimitOf } from '../definitions/usage-plans'
 import { fullBucket, takeToken, type Bucket } from './token-bucket'
 import { guardLease } from './fail-mode'
-import { LeaseHolder } from './lease-holder'
+import { LeaseHolder, type LeaseIo } from './lease-holder'
 import { holderBook } from './holder-book'
+import { shardPicker, splitLimit } from './shards'
 import type { StageRefusal } from '../durable/throttle-bucket'
 import { objectNamed } from '../durable/object-ids'
 import { missingBindingError } from '../durable/required-bindings'
 
-/** A stage method's `methodSettings` limit and the `ThrottleBucket` object that holds it. */
+/** A stage method's `methodSettings` limit and the `ThrottleBucket` objects that hold it. */
 interface StageBucket {
-  /** `{apiId}/{stage}//path/METHOD`: each method its own bucket, as on AWS. */
-  object: string
-  limit: Throttle
+  /**
+   * `{apiId}/{stage}//path/METHOD`: each method its own bucket, as on AWS; a sharded limit
+   * (`throttlingShards`) adds `#i/N` and gives each object its share (shards.ts).
+   */
+  shards: { object: string; limit: Throttle }[]
+  /** This isolate's way through the shards (shards.ts). */
+  pick: ReturnType<typeof shardPicker>
 }
 
 /**
@@ -31,7 +36,11 @@ export function createThrottle(table: RouteTable) {
   const buckets = new StageMethodMap<StageBucket>()
   for (const { api, stage, method } of stageMethods(table)) {
     const limit = stageLimitOf(stage, method)
-    if (limit) buckets.set(stage, method, { object: `${api.id}/${stage.name}/${methodKey(method)}`, limit })
+    if (!limit) continue
+    const object = `${api.id}/${stage.name}/${methodKey(method)}`
+    const shares = splitLimit(limit)
+    const shards = shares.map((share, i) => ({ object: shares.length === 1 ? object : `${object}#${i}/${shares.length}`, limit: share }))
+    buckets.set(stage, method, { shards, pick: shardPicker(shares) })
   }
   const checkAccount = createAccountThrottle()
   const holders = holderBook(() => new LeaseHolder<undefined, StageRefusal>({ retryAfter: 1 }))
@@ -42,16 +51,21 @@ export function createThrottle(table: RouteTable) {
     if (!bucket) return
     // A configured limit that cannot be enforced refuses the request (required-bindings.ts).
     if (!inv.env.THROTTLE) throw missingBindingError('THROTTLE')
-    return takeStageToken(inv, inv.env.THROTTLE, bucket, holders.get(bucket.object))
+    return takeStageToken(inv, inv.env.THROTTLE, bucket, holders)
   }
 }
 
-/** A token of the stage method's bucket, from this isolate's lease of it (lease-holder.ts). */
-async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { object, limit }: StageBucket, holder: LeaseHolder<undefined, StageRefusal>): Promise<void> {
+type StageHolders = { get(object: string): LeaseHolder<undefined, StageRefusal> }
+
+/** A token of the stage method's bucket (of one of its shards), from this isolate's lease of it (lease-holder.ts). */
+async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { shards, pick }: StageBucket, holders: StageHolders): Promise<void> {
+  const keepAlive = (work: Promise<unknown>) => inv.ctx?.waitUntil(work)
   const admission = await guardLease(inv, () =>
-    holder.admit({
-      call: async (ask) => (await objectNamed(ns, object).lease(limit, ask)) as never,
-      keepAlive: (work) => inv.ctx?.waitUntil(work),
+    pick((i) => {
+      const { object, limit } = shards[i]
+      const holder = holders.get(object)
+      const io: LeaseIo<undefined, StageRefusal> = { call: async (ask) => (await objectNamed(ns, object).lease(limit, ask)) as never, keepAlive }
+      return { admit: () => holder.admit(io), spendHeld: () => holder.spendHeld(io), prefetch: (want) => holder.prefetch(io, want) }
     }),
   )
   if (admission && !admission.ok) {

@@ -76,6 +76,25 @@ describe('HTTP API exports', () => {
     ])
   })
 
+  it('lets a route inherit throttlingShards, never more shards than its burst has tokens', () => {
+    const { table, errors } = compile(
+      exported(
+        `  /pets:\n    get:${proxy()}\n  /toys:\n    get:${proxy()}`,
+        `x-gateway:
+  stages:
+    dev:
+      defaultRouteSettings: { throttlingBurstLimit: 50, throttlingRateLimit: 20000, throttlingShards: 8 }
+      routeSettings:
+        "GET /pets": { throttlingBurstLimit: 5 }`,
+      ),
+    )
+    expect(errors).toEqual([])
+    expect(table.apis[0].stages.dev.throttle).toEqual({
+      '*/*': { rateLimit: 20000, burstLimit: 50, shards: 8 },
+      '/pets/GET': { rateLimit: 20000, burstLimit: 5, shards: 5 },
+    })
+  })
+
   it('compiles route settings into stage throttles, a route inheriting what it leaves unset', () => {
     const { table, errors } = compile(
       exported(

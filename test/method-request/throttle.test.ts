@@ -18,9 +18,11 @@ ${stage}
       methodSettings:
         '*/*': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 }
         /b/GET: { throttlingRateLimit: 1000, throttlingBurstLimit: 1000 }
+        /c/GET: { throttlingRateLimit: 0.001, throttlingBurstLimit: 8, throttlingShards: 4 }
 paths:
   /a: { get: { ${mock} } }
   /b: { get: { ${mock} } }
+  /c: { get: { ${mock} } }
 `,
     },
   ])
@@ -38,6 +40,24 @@ describe('stage throttling', () => {
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await throttled.json()).toEqual({ message: 'Too Many Requests' })
     for (let i = 0; i < 5; i++) expect((await get(h, '/v1/b')).status).toBe(200)
+  })
+
+  it('holds a limit spread over throttlingShards objects exactly, and one isolate reaches every shard', async () => {
+    const h = createPipeline(api('stage-throttle-shards', '      variables: {}'))
+    // 40 at once: at most the burst of 8 (2 per shard), at least the isolate's own shard's 2.
+    const burst = await Promise.all(Array.from({ length: 40 }, () => get(h, '/v1/c').then((r) => r.status)))
+    const first = burst.filter((s) => s === 200).length
+    expect(first).toBeGreaterThanOrEqual(2)
+    expect(first).toBeLessThanOrEqual(8)
+    expect(burst.filter((s) => s !== 200).every((s) => s === 429)).toBe(true)
+    // Then one at a time: the other shards' tokens are spilled to this isolate, and never one more than 8 in all.
+    let admitted = first
+    for (let i = 0; i < 40 && admitted < 8; i++) {
+      if ((await get(h, '/v1/c')).status === 200) admitted += 1
+      await new Promise((resolve) => setTimeout(resolve, 60))
+    }
+    expect(admitted).toBe(8)
+    for (let i = 0; i < 10; i++) expect((await get(h, '/v1/c')).status).toBe(429)
   })
 
   it('fails closed with 500 when the throttling object fails', async () => {
