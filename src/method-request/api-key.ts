@@ -3,12 +3,12 @@ import type { KeyLeaseInfo, KeyRefusal } from '../durable/api-key-object'
 import type { PlanIndex } from './usage-plans'
 import { GatewayError } from '../gateway-responses/error'
 import { keyObject } from '../durable/key-object'
-import { guardLease } from './fail-mode'
+import { guardLease, leaseIo } from './fail-mode'
 import { LeaseHolder } from './lease-holder'
 import { holderBook } from './holder-book'
 
 /** What `admitKey` needs of a request: its environment, stage and context (REST method or WebSocket route alike). */
-export type KeyedRequest = Pick<Invocation, 'env' | 'stage'> & { ctx?: ExecutionContext }
+export type KeyedRequest = Pick<Invocation, 'env' | 'api' | 'stage'> & { ctx?: ExecutionContext }
 
 /** What a request past its key's limits gets when the tokens went to other requests before it. */
 const busy: KeyRefusal = { reason: 'THROTTLED', retryAfter: 1 }
@@ -33,13 +33,7 @@ export function createKeyAdmission() {
     // Outside the guard: a missing API_KEYS binding refuses even with throttlingFailOpen (required-bindings.ts).
     keyObject(inv.env, value)
     const holder = holders.get(`${value}\n${terms}`)
-    const admission = await guardLease(inv, () =>
-      holder.admit({
-        // RPC types flatten the union; the object returns a KeyLeaseAnswer.
-        call: async (ask) => (await keyObject(inv.env, value).lease(terms, ask)) as never,
-        keepAlive: (work) => inv.ctx?.waitUntil(work),
-      }),
-    )
+    const admission = await guardLease(inv, () => holder.admit(leaseIo(inv, (ask) => keyObject(inv.env, value).lease(terms, ask))))
     if (!admission) return undefined
     if (admission.ok) {
       const { info } = admission

@@ -1,10 +1,14 @@
 import { leaseTtlMs, type LeaseAsk, type LeaseReport } from './lease-ledger'
 
 /** The owner's answer to an ask: tokens on lease (with what the owner says about them), or a refusal the holder may repeat for `holdMs`. */
-export type LeaseAnswer<Info, Refusal> =
+export type LeaseAnswer<Info, Refusal> = (
   /** `holdMs` when the lease emptied the bucket: once it is spent, refuse without asking for that long. */
   | { ok: true; leaseId: number; tokens: number; ttlMs: number; info: Info; holdMs?: number }
   | { ok: false; holdMs: number; refusal: Refusal }
+) & {
+  /** The owner's asks per second (shards.ts spills only to owners with room). */
+  askRate?: number
+}
 
 /** One request's answer: admitted (with the lease's info and the tokens still held), or refused. */
 export type Admission<Info, Refusal> = { ok: true; info: Info; unspent: number } | { ok: false; refusal: Refusal }
@@ -70,6 +74,8 @@ export class LeaseHolder<Info, Refusal> {
   private ttlMs = leaseTtlMs
   /** Asks sent to the owner (benchmarks report asks per admitted request). */
   asks = 0
+  /** The owner's ask rate as its last answer gave it, and when. */
+  private owner = { askRate: 0, at: -Infinity }
 
   private readonly clock: () => number
   private readonly sleep: (ms: number) => Promise<void>
@@ -106,13 +112,15 @@ export class LeaseHolder<Info, Refusal> {
 
   /**
    * Asks for a lease of at least `want` tokens in the background, for requests to come, unless one
-   * is held, asked for, or refused for now (then undefined). It settles when the answer is in (it
-   * never rejects); what it brings goes to the pool.
+   * is held, asked for, or refused for now, or the owner said within the last second that it gets
+   * more than `maxOwnerAskRate` asks a second (then undefined). It settles when the answer is in
+   * (it never rejects); what it brings goes to the pool.
    */
-  prefetch(io: LeaseIo<Info, Refusal>, want = 1): Promise<void> | undefined {
+  prefetch(io: LeaseIo<Info, Refusal>, want = 1, maxOwnerAskRate = Infinity): Promise<void> | undefined {
     const now = this.clock()
     this.dropEnded(now)
     if (this.asking || this.pools.length > 0) return undefined
+    if (this.owner.askRate > maxOwnerAskRate && now >= this.owner.at && now - this.owner.at < 1000) return undefined
     if (this.held && now >= this.held.sentAt && now < this.held.until) return undefined
     if (this.failure && now < this.failedUntil) return undefined
     return this.ask(io, want).then(() => undefined)
@@ -180,6 +188,7 @@ export class LeaseHolder<Info, Refusal> {
     try {
       const answer = await withTimeout(io.call(ask), this.sleep(this.timeoutMs), this.timeoutMs)
       this.recovered()
+      if (answer.askRate !== undefined) this.owner = { askRate: answer.askRate, at: sentAt }
       if (!answer.ok) {
         this.held = { sentAt, until: sentAt + answer.holdMs, refusal: answer.refusal }
         return { granted: false, refusal: answer.refusal }

@@ -69,7 +69,7 @@ export class LeaseLedger<Tag> {
   private buckets = new Map<string, LeasedBucket>()
   private leases = new Map<number, Lease<Tag>>()
   private lastId = 0
-  private askRate = 0
+  private smoothedAskRate = 0
   private askedAt = 0
   private asksSince = 0
   /** Until then, leases of an earlier life of the owner may still be spent (see `restartedUntil`). */
@@ -119,7 +119,7 @@ export class LeaseLedger<Tag> {
       if (b && limit.rateLimit > 0) fullMs = Math.min(fullMs, ((limit.burstLimit - b.leased - b.tokens) / limit.rateLimit) * 1000)
     }
     // Many holders refused at once would ask faster than an object answers: the hold grows with the ask rate.
-    const spread = 20 * Math.max(1, this.askRate / targetAskRate)
+    const spread = 20 * Math.max(1, this.smoothedAskRate / targetAskRate)
     return Math.min(this.ttlMs, Math.max(this.waitMs(limits), Math.min(spread, fullMs / 2)))
   }
 
@@ -131,7 +131,7 @@ export class LeaseLedger<Tag> {
       return
     }
     const weight = 1 - Math.exp(-elapsed / 1000)
-    this.askRate += weight * (((this.asksSince + 1) * 1000) / Math.max(elapsed, 1) - this.askRate)
+    this.smoothedAskRate += weight * (((this.asksSince + 1) * 1000) / Math.max(elapsed, 1) - this.smoothedAskRate)
     this.askedAt = now
     this.asksSince = 0
   }
@@ -177,6 +177,11 @@ export class LeaseLedger<Tag> {
     let n = 0
     for (const lease of this.leases.values()) if (!lease.expired && match(lease.tag)) n += lease.tokens
     return n
+  }
+
+  /** Asks per second, smoothed over about a second: how busy the owner is. */
+  get askRate(): number {
+    return this.smoothedAskRate
   }
 
   /** Leases still outstanding (for tests and stats). */
@@ -261,12 +266,13 @@ export function leaseFromBucket(ledger: LeaseLedger<undefined>, limit: Throttle,
   for (const report of ask.reports) ledger.report(report, now)
   const limits: Limits = [['bucket', limit]]
   const available = ledger.available(limits, now)
+  const askRate = Math.round(ledger.askRate)
   if (available < 1) {
     const waitMs = ledger.waitMs(limits)
-    return { ok: false, holdMs: ledger.holdMs(limits), refusal: { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) } }
+    return { ok: false, holdMs: ledger.holdMs(limits), refusal: { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) }, askRate }
   }
   const tokens = Math.min(ask.want, available)
   const leaseId = tokens > 0 ? ledger.lease(limits, tokens, tokens - Math.min(tokens, ask.forWaiting), now, undefined) : 0
   const emptied = tokens < ask.want ? { holdMs: ledger.holdMs(limits) } : {}
-  return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: undefined, ...emptied }
+  return { ok: true, leaseId, tokens, ttlMs: leaseTtlMs, info: undefined, askRate, ...emptied }
 }

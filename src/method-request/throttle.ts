@@ -5,8 +5,8 @@ import type { Env } from '../env'
 import { GatewayError } from '../gateway-responses/error'
 import { accountThrottle, methodKey, stageLimitOf } from '../definitions/usage-plans'
 import { fullBucket, takeToken, type Bucket } from './token-bucket'
-import { guardLease } from './fail-mode'
-import { LeaseHolder, type LeaseIo } from './lease-holder'
+import { guardLease, leaseIo } from './fail-mode'
+import { LeaseHolder } from './lease-holder'
 import { holderBook } from './holder-book'
 import { shardPicker, splitLimit } from './shards'
 import type { StageRefusal } from '../durable/throttle-bucket'
@@ -59,13 +59,12 @@ type StageHolders = { get(object: string): LeaseHolder<undefined, StageRefusal> 
 
 /** A token of the stage method's bucket (of one of its shards), from this isolate's lease of it (lease-holder.ts). */
 async function takeStageToken(inv: Invocation, ns: NonNullable<Env['THROTTLE']>, { shards, pick }: StageBucket, holders: StageHolders): Promise<void> {
-  const keepAlive = (work: Promise<unknown>) => inv.ctx?.waitUntil(work)
   const admission = await guardLease(inv, () =>
     pick((i) => {
       const { object, limit } = shards[i]
       const holder = holders.get(object)
-      const io: LeaseIo<undefined, StageRefusal> = { call: async (ask) => (await objectNamed(ns, object).lease(limit, ask)) as never, keepAlive }
-      return { admit: () => holder.admit(io), spendHeld: () => holder.spendHeld(io), prefetch: (want) => holder.prefetch(io, want) }
+      const io = leaseIo<undefined, StageRefusal>(inv, (ask) => objectNamed(ns, object).lease(limit, ask))
+      return { admit: () => holder.admit(io), spendHeld: () => holder.spendHeld(io), prefetch: (want, maxOwnerAskRate) => holder.prefetch(io, want, maxOwnerAskRate) }
     }),
   )
   if (admission && !admission.ok) {

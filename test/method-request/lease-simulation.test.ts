@@ -71,7 +71,7 @@ function simulate({ isolates, perIsolate, limit, seconds, latencyMs, pickerOf }:
   const gap = 1000 / perIsolate
   for (let i = 0; i < isolates; i++) {
     const pick = pickerOf(i, owners.map((o) => o.share))
-    const shard = (k: number) => ({ admit: () => holders[i][k].admit(io[k]), spendHeld: () => holders[i][k].spendHeld(io[k]), prefetch: (want: number) => holders[i][k].prefetch(io[k], want) })
+    const shard = (k: number) => ({ admit: () => holders[i][k].admit(io[k]), spendHeld: () => holders[i][k].spendHeld(io[k]), prefetch: (want: number, maxOwnerAskRate: number) => holders[i][k].prefetch(io[k], want, maxOwnerAskRate) })
     // Isolates start out of step, as real ones do; each arrival schedules the next.
     const arrive = (t: number) => {
       if (t >= seconds * 1000) return
@@ -223,7 +223,7 @@ describe('token leases at edge scale (simulated isolates, one owner at 1,000 cal
     // The accuracy sharding costs (docs/usage-plans.md): under the limit, isolates drawn unevenly
     // onto shards refuse a few percent their shard lacks before spilled leases cover it.
     const under = await run(8, 16, 40_000)
-    expect(under.admitted).toBeGreaterThanOrEqual(0.93 * 120_000)
+    expect(under.admitted).toBeGreaterThanOrEqual(0.95 * 120_000)
   }, 240_000)
 
   it('holds a slow limit exactly: one token per ask, no more than burst + rate', async () => {

@@ -5,12 +5,12 @@ type A = { ok: boolean; from: number }
 
 /** A shard whose answers the test sets: tokens it admits from its own object, tokens already held, and what a background ask brings. */
 function fakeShards(count: number) {
-  const state = Array.from({ length: count }, () => ({ admits: 0, held: 0, prefetched: [] as number[], brings: 0 }))
+  const state = Array.from({ length: count }, () => ({ admits: 0, held: 0, prefetched: [] as number[], brings: 0, ownerAskRate: 0 }))
   const shard = (i: number): Shard<A> => ({
     admit: () => (state[i].admits > 0 ? (state[i].admits--, { ok: true, from: i }) : { ok: false, from: i }),
     spendHeld: () => (state[i].held > 0 ? (state[i].held--, { ok: true, from: i }) : undefined),
-    prefetch: (want) => {
-      if (state[i].brings === 0) return undefined
+    prefetch: (want, maxOwnerAskRate) => {
+      if (state[i].brings === 0 || state[i].ownerAskRate > maxOwnerAskRate) return undefined
       state[i].prefetched.push(want)
       return Promise.resolve().then(() => {
         state[i].held += Math.min(want, state[i].brings)
@@ -54,7 +54,7 @@ describe('shardPicker', () => {
     for (const s of state) s.brings = 100
     let now = 0
     const pick = shardPicker(shares, { random: () => 0, clock: () => now })
-    // The first refusal: one request unmet over (at most) a lease time: one token from the next shard, for the request itself.
+    // The first refusal: one request left over in (at most) a lease time: one token from the next shard, for the request itself.
     expect(await pick(shard)).toEqual({ ok: true, from: 1 })
     expect(state.map((s) => s.prefetched)).toEqual([[], [1], [], []])
     // Within 50 ms, no new spill: refused.
@@ -62,23 +62,24 @@ describe('shardPicker', () => {
     const refused = await Promise.all(Array.from({ length: 6 }, () => pick(shard)))
     expect(refused.every((a) => !a.ok)).toBe(true)
     expect(state.map((s) => s.prefetched)).toEqual([[], [1], [], []])
-    // At 60 ms: 8 requests left to other shards in 60 ms, half a lease time of that (34 tokens), a burst (10) per shard;
+    // At 60 ms: 7 requests left over in 60 ms, half a lease time of that (30 tokens), a burst (10) per shard;
     // shard 1 has nothing more to lend.
     now = 60
     expect(await pick(shard)).toEqual({ ok: true, from: 2 })
     expect(state.map((s) => s.prefetched)).toEqual([[], [1], [10], [10]])
   })
 
-  it('spills ever more rarely, up to once a second, while other shards serve little of what is refused', async () => {
+  it('spills only to shards whose owners have room: where many isolates share them, each keeps to its own', async () => {
     const { state, shard } = fakeShards(4)
-    let now = 0
-    const pick = shardPicker(shares, { random: () => 0, clock: () => now })
-    let asks = 0
-    for (const s of state) s.brings = 0
-    const counting = (i: number): Shard<A> => ({ ...shard(i), prefetch: () => (asks++, undefined) })
-    for (now = 0; now < 5000; now += 10) expect((await pick(counting)).ok).toBe(false)
-    // Every 50 ms would be 100 spills over 5 s; doubling gaps to a second leave about ten.
-    expect(asks / 3).toBeLessThan(12)
-    expect(asks).toBeGreaterThan(0)
+    for (const s of state) s.brings = 100
+    state[1].ownerAskRate = 900
+    state[2].ownerAskRate = 150
+    const pick = shardPicker(shares, { random: () => 0, clock: () => 0 })
+    expect(await pick(shard)).toEqual({ ok: true, from: 2 })
+    expect(state.map((s) => s.prefetched)).toEqual([[], [], [1], []])
+    const busy = fakeShards(4)
+    for (const s of busy.state) Object.assign(s, { brings: 100, ownerAskRate: 900 })
+    expect(await shardPicker(shares, { random: () => 0, clock: () => 0 })(busy.shard)).toEqual({ ok: false, from: 0 })
+    expect(busy.state.flatMap((s) => s.prefetched)).toEqual([])
   })
 })
