@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { compileOrThrow } from '../../src/definitions/compile'
 import { createPipeline } from '../../src/pipeline'
 import type { Env } from '../../src/env'
+import { metricsSnapshot } from '../../src/observe/metrics'
 
 const mock = `x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' }, responses: { default: { statusCode: '200' } } }`
 const api = (apiId: string, stage: string) =>
@@ -58,6 +59,10 @@ describe('stage throttling', () => {
     }
     expect(admitted).toBe(8)
     for (let i = 0; i < 10; i++) expect((await get(h, '/v1/c')).status).toBe(429)
+    // Every object call is counted for the stage: at least one per shard, far fewer than requests.
+    const calls = metricsSnapshot().find((m) => m.name === 'ThrottleObjectCalls' && m.dimensions.apiId === 'stage-throttle-shards' && m.dimensions.stage === 'v1')
+    expect(calls?.sum).toBeGreaterThanOrEqual(4)
+    expect(calls?.sum).toBeLessThan(45)
   })
 
   it('fails closed with 500 when the throttling object fails', async () => {
