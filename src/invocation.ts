@@ -1,7 +1,7 @@
 import type { Api, Method, Stage } from './definitions/table'
 import type { Env } from './env'
 import type { AuthorizerResult } from './method-request/authorizer-result'
-import type { ExecutionLog } from './observe/execution-log'
+import type { ExecutionLog } from './observe/execution-log/log'
 
 /**
  * One request's journey through the flow. It is the single source of `$context`:

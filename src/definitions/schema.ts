@@ -98,22 +98,20 @@ function checkShards(s: { throttlingRateLimit?: number; throttlingBurstLimit?: n
   }
 }
 
+/** The throttling fields `methodSettings` and `routeSettings` share. */
+const throttleFields = {
+  throttlingRateLimit: rate.optional(),
+  throttlingBurstLimit: burst.optional(),
+  throttlingShards: shards.optional(),
+}
+
 /** An HTTP API stage's `defaultRouteSettings` or `routeSettings` entry, as `aws apigatewayv2 get-stage` prints it. */
-export const routeSettingSchema = z
-  .looseObject({
-    throttlingRateLimit: rate.optional(),
-    throttlingBurstLimit: burst.optional(),
-    throttlingShards: shards.optional(),
-    detailedMetricsEnabled: z.boolean().optional(),
-  })
-  .superRefine(checkShards)
+export const routeSettingSchema = z.looseObject({ ...throttleFields, detailedMetricsEnabled: z.boolean().optional() }).superRefine(checkShards)
 
 /** A `methodSettings` entry, keyed "*\/*" or "/resource/path/METHOD", as `aws apigateway get-stage` prints it. */
 export const methodSettingSchema = z
   .looseObject({
-  throttlingRateLimit: rate.optional(),
-  throttlingBurstLimit: burst.optional(),
-  throttlingShards: shards.optional(),
+  ...throttleFields,
   cachingEnabled: z.boolean().optional(),
   cacheTtlInSeconds: z
     .number({ error: 'must be a number' })

@@ -1,14 +1,6 @@
-import { leaseTtlMs, type LeaseAsk, type LeaseReport } from './lease-ledger'
+import { leaseTtlMs, type LeaseAnswer, type LeaseAsk, type LeaseReport } from './lease-ledger'
 
-/** The owner's answer to an ask: tokens on lease (with what the owner says about them), or a refusal the holder may repeat for `holdMs`. */
-export type LeaseAnswer<Info, Refusal> = (
-  /** `holdMs` when the lease emptied the bucket: once it is spent, refuse without asking for that long. */
-  | { ok: true; leaseId: number; tokens: number; ttlMs: number; info: Info; holdMs?: number }
-  | { ok: false; holdMs: number; refusal: Refusal }
-) & {
-  /** The owner's asks per second (shards.ts spills only to owners with room). */
-  askRate?: number
-}
+export type { LeaseAnswer }
 
 /** One request's answer: admitted (with the lease's info and the tokens still held), or refused. */
 export type Admission<Info, Refusal> = { ok: true; info: Info; unspent: number } | { ok: false; refusal: Refusal }

@@ -1,5 +1,4 @@
 import type { Throttle } from '../definitions/table'
-import type { LeaseAnswer } from './lease-holder'
 
 /**
  * How long a lease lasts. It bounds how late a key disabled, deleted or moved is refused
@@ -28,6 +27,16 @@ export interface LeaseAsk {
   want: number
   forWaiting: number
   reports: LeaseReport[]
+}
+
+/** The owner's answer to an ask: tokens on lease (with what the owner says about them), or a refusal the holder may repeat for `holdMs`. */
+export type LeaseAnswer<Info, Refusal> = (
+  /** `holdMs` when the lease emptied the bucket: once it is spent, refuse without asking for that long. */
+  | { ok: true; leaseId: number; tokens: number; ttlMs: number; info: Info; holdMs?: number }
+  | { ok: false; holdMs: number; refusal: Refusal }
+) & {
+  /** The owner's asks per second (shards.ts spills only to owners with room). */
+  askRate?: number
 }
 
 /**

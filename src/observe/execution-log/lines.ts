@@ -1,6 +1,6 @@
 import type { GatewayError } from '../../gateway-responses/error'
 import type { Invocation } from '../../invocation'
-import type { ExecutionLog } from '.'
+import type { ExecutionLog } from './log'
 import { headerMap, masked } from './mask'
 
 /** AWS truncates a data-trace body past 1 KB in its execution log; so do we. */
