@@ -6,6 +6,7 @@ import { apiKeysApi } from './apikeys'
 import { usagePlansApi } from './usage-plans'
 import { stageCacheApi } from './cache'
 import { definitionsApi } from './definitions'
+import { connectionsApi } from './connections'
 import { createPlanIndex } from '../method-request/usage-plans'
 
 /**
@@ -28,5 +29,6 @@ export function adminApi(table: RouteTable) {
   admin.route('/usageplans', usagePlansApi(table, plans))
   admin.route('/stages', stageCacheApi(table))
   admin.route('/apis', definitionsApi(table))
+  admin.route('/connections', connectionsApi(table))
   return admin
 }

@@ -64,6 +64,11 @@ export class WebSocketConnection extends DurableObject<Env> implements Connectio
     return true
   }
 
+  /** Connections open in this shard, not counting ones already closing. */
+  async openCount(): Promise<number> {
+    return this.ctx.getWebSockets().filter(isOpen).length
+  }
+
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     await this.flow.message(ws, message, this.env)
   }
@@ -93,7 +98,7 @@ export class WebSocketConnection extends DurableObject<Env> implements Connectio
   }
 
   private open(connectionId: string): WebSocket | undefined {
-    return this.ctx.getWebSockets(connectionId).find((ws) => ws.readyState === WebSocket.OPEN && !(ws.deserializeAttachment() as ConnectionState | null)?.closing)
+    return this.ctx.getWebSockets(connectionId).find(isOpen)
   }
 
   private deadlineOf(c: ConnectionState): number | undefined {
@@ -110,3 +115,6 @@ export class WebSocketConnection extends DurableObject<Env> implements Connectio
     await this.ctx.storage.setAlarm(at)
   }
 }
+
+/** Open, and not being closed by the gateway (a close frame sent, the socket not yet gone). */
+const isOpen = (ws: WebSocket) => ws.readyState === WebSocket.OPEN && !(ws.deserializeAttachment() as ConnectionState | null)?.closing

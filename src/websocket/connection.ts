@@ -41,6 +41,8 @@ export interface ConnectionShard extends Rpc.DurableObjectBranded {
   describe(connectionId: string): Promise<ConnectionDescription | undefined>
   /** `DELETE @connections`: false when the connection is already gone. */
   drop(connectionId: string): Promise<boolean>
+  /** Connections open in this shard (the dashboard's count). */
+  openCount(): Promise<number>
 }
 
 /** Shard index bytes, then random bytes: 10 bytes, as long as AWS's ids (`L0SM9cOFvHcCIhw=`). */

@@ -143,3 +143,32 @@ describe('@connections over plain HTTP', () => {
     expect(unknown.headers.get('x-amzn-errortype')).toBe('GoneException')
   })
 })
+
+describe('the open connection count (dashboard, admin API)', () => {
+  const openNow = async () => {
+    const res = await fetch(`${gateway.url}/_gateway/admin/connections`, { headers: { authorization: `Bearer ${adminToken}` } })
+    expect(res.status).toBe(200)
+    const { items } = (await res.json()) as { items: { apiId: string; stage: string; open: number }[] }
+    return items.find((i) => i.stage === 'prod')!.open
+  }
+  const settled = async (want: number) => {
+    let last = -1
+    await eventually(() => {
+      void openNow().then((n) => (last = n))
+      return last === want
+    })
+    return last
+  }
+
+  it('counts the connections open across every shard as they come and go, and needs the admin token', async () => {
+    const before = await openNow()
+    const [a, b, c] = [await client(), await client(), await client()]
+    expect(await settled(before + 3)).toBe(before + 3)
+    a.ws.terminate()
+    b.ws.close()
+    await Promise.all([a.closed, b.closed])
+    expect(await settled(before + 1)).toBe(before + 1)
+    expect(c.ws.readyState).toBe(c.ws.OPEN)
+    expect((await fetch(`${gateway.url}/_gateway/admin/connections`)).status).toBe(401)
+  })
+})

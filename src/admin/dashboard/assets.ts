@@ -9,6 +9,7 @@ import metrics from './metrics.client.js'
 import charts from './charts.client.js'
 import usage from './usage.client.js'
 import summary from './summary.client.js'
+import connections from './connections.client.js'
 
 /** One file the dashboard serves: its text and content type. */
 export interface Asset {
@@ -37,4 +38,5 @@ export const dashboardFiles: Record<string, Asset> = {
   'charts.js': { body: charts, type: js },
   'usage.js': { body: usage, type: js },
   'summary.js': { body: summary, type: js },
+  'connections.js': { body: connections, type: js },
 }

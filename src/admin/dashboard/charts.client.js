@@ -67,11 +67,23 @@ function draw(box, title, series, data) {
       axes: [{}, { size: 50 }],
       scales: {
         // At least the last half hour, so one minute's point sits at the right of a readable time axis.
-        x: { time: true, range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.min(min, max - 1800), max + 60] },
+        // From the data itself: for a single point uPlot widens the scale by 86,400,000 s (years) first.
+        x: { time: true, range: (/** @type {any} */ u) => timeRange(u.data[0]) },
         y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(1, max * 1.1)] },
       },
     },
     data,
     box,
   )
+}
+
+/**
+ * The time axis of a chart: its minutes, and at least the half hour before the last one.
+ * @example timeRange([1700000000]) // [1699998200, 1700000060]
+ * @param {number[]} xs minutes (epoch seconds), sorted
+ * @returns {[number, number]}
+ */
+export function timeRange(xs) {
+  const last = xs.length ? xs[xs.length - 1] : Date.now() / 1000
+  return [Math.min(xs[0] ?? last, last - 1800), last + 60]
 }

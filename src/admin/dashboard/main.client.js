@@ -5,6 +5,7 @@ import { createCharts } from './charts.js'
 import { renderSummary } from './summary.js'
 import { renderApis } from './definitions.js'
 import { renderUsage } from './usage.js'
+import { renderConnections } from './connections.js'
 
 /** How often the page reads the metrics again. */
 const pollMs = 3000
@@ -54,9 +55,14 @@ function start(/** @type {string} */ token) {
 
 async function update(/** @type {string} */ token, /** @type {boolean} */ first, /** @type {number} */ mine) {
   try {
-    const [metrics, apis] = await Promise.all([adminJson('/_gateway/metrics', token), first ? adminJson('/_gateway/admin/apis', token) : undefined])
+    const [metrics, apis, connections] = await Promise.all([
+      adminJson('/_gateway/metrics', token),
+      first ? adminJson('/_gateway/admin/apis', token) : undefined,
+      adminJson('/_gateway/admin/connections', token),
+    ])
     if (mine !== session) return
     if (apis) renderApis($('apis'), apis.items)
+    renderConnections($('connections'), connections.items)
     rows = rowsOf(metrics)
     if (!rows.some((r) => r.name === selected)) selected = rows[0]?.name
     select(/** @type {string} */ (selected))
