@@ -59,7 +59,14 @@ export const wsAuthorizerSchema = z.strictObject({
   authorizerResultTtlInSeconds: z.number().int().min(0, 'must not be negative').max(3600, 'must be at most 3600 (one hour)').optional(),
 })
 
-const routeSettingSchema = z.strictObject({ throttlingRateLimit: rate.optional(), throttlingBurstLimit: burst.optional() })
+/** A stage's `defaultRouteSettings` or `routeSettings` entry, with every field `aws apigatewayv2 get-stage` prints. */
+const routeSettingSchema = z.strictObject({
+  throttlingRateLimit: rate.optional(),
+  throttlingBurstLimit: burst.optional(),
+  detailedMetricsEnabled: z.boolean().optional(),
+  loggingLevel: upper(['OFF', 'ERROR', 'INFO']).optional(),
+  dataTraceEnabled: z.boolean().optional(),
+})
 
 export const wsStageSchema = stageSchema
   .pick({ variables: true })

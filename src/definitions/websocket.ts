@@ -101,8 +101,10 @@ export function compileWebSocketDocument(file: string, value: unknown, report: R
   for (const [name, s] of Object.entries(defined) as [string, NonNullable<typeof x.stages>[string]][]) {
     stages[name] = { name, variables: s.variables ?? {}, throttle: {}, throttlingFailOpen: false, rateLimitHeaders: false }
     const routeThrottle: WebSocketStage['routeThrottle'] = {}
+    warnUnappliedSettings(s.defaultRouteSettings, at('stages', name, 'defaultRouteSettings'), warn)
     for (const [key, setting] of Object.entries(s.routeSettings ?? {})) {
       if (!routes[key]) report(at('stages', name, 'routeSettings', key), `no route "${key}" in this API`)
+      warnUnappliedSettings(setting, at('stages', name, 'routeSettings', key), warn)
       const throttle = throttleOf(setting)
       if (throttle) routeThrottle[key] = throttle
     }
@@ -138,6 +140,13 @@ export function compileWebSocketDocument(file: string, value: unknown, report: R
     websocket: { routeSelection, apiKeySource, routes, authorizers, stages: wsStages },
   }
   return { api, plans: { api, plans: x.usagePlans ?? [], keys: x.apiKeys ?? [] } }
+}
+
+/** Route settings AWS exports that this gateway accepts but does not apply to WebSocket APIs, each said once. */
+function warnUnappliedSettings(s: { loggingLevel?: string; dataTraceEnabled?: boolean; detailedMetricsEnabled?: boolean } | undefined, where: Path, warn: Report) {
+  if (s?.loggingLevel && s.loggingLevel !== 'OFF') warn([...where, 'loggingLevel'], 'execution logs are written for REST APIs only: ignored here (metrics still count every message)')
+  if (s?.dataTraceEnabled) warn([...where, 'dataTraceEnabled'], 'execution logs are written for REST APIs only: ignored here')
+  if (s?.detailedMetricsEnabled === false) warn([...where, 'detailedMetricsEnabled'], 'WebSocket metrics always carry the Route dimension: ignored')
 }
 
 const throttleOf = (s: { throttlingRateLimit?: number; throttlingBurstLimit?: number } | undefined) =>

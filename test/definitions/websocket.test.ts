@@ -132,6 +132,26 @@ describe('WebSocket API definitions', () => {
     ])
   })
 
+  it('takes route settings as get-stage prints them: throttles applied, logging fields said to be ignored, a typo refused', () => {
+    const stage = (settings: string) =>
+      compile(
+        withRoutes(
+          `    $connect: ${mock}\n    send: ${mock}\n`,
+          `  stages:\n    prod:\n      defaultRouteSettings: { throttlingRateLimit: 10, throttlingBurstLimit: 20, detailedMetricsEnabled: true, loggingLevel: INFO, dataTraceEnabled: true }\n      routeSettings: { send: ${settings} }\n`,
+        ),
+      )
+    const { table, errors, warnings } = stage('{ throttlingRateLimit: 1, throttlingBurstLimit: 2, loggingLevel: OFF, detailedMetricsEnabled: false }')
+    expect(errors).toEqual([])
+    expect(table.apis[0].websocket!.stages.prod).toMatchObject({ throttle: { rateLimit: 10, burstLimit: 20 }, routeThrottle: { send: { rateLimit: 1, burstLimit: 2 } } })
+    expect(warnings.map(formatError)).toEqual([
+      'routes/chat.yaml: $["x-gateway"].stages.prod.defaultRouteSettings.loggingLevel: execution logs are written for REST APIs only: ignored here (metrics still count every message)',
+      'routes/chat.yaml: $["x-gateway"].stages.prod.defaultRouteSettings.dataTraceEnabled: execution logs are written for REST APIs only: ignored here',
+      'routes/chat.yaml: $["x-gateway"].stages.prod.routeSettings.send.detailedMetricsEnabled: WebSocket metrics always carry the Route dimension: ignored',
+    ])
+    expect(stage('{ loggingLevel: VERBOSE }').errors.map(formatError)).toEqual([expect.stringContaining('stages.prod.routeSettings.send.loggingLevel')])
+    expect(stage('{ throttlingRate: 1 }').errors).toHaveLength(1)
+  })
+
   it('compiles a REQUEST authorizer on $connect with route.request identity sources', () => {
     const { table, errors } = compile(
       withRoutes(
