@@ -19,8 +19,7 @@ export function compileObserveSettings(stage: StageDefinition): Pick<Stage, 'met
   return {
     ...(Object.keys(metricsEnabled).length > 0 ? { metricsEnabled } : {}),
     ...(Object.keys(executionLogging).length > 0 ? { executionLogging } : {}),
-    ...(stage.accessLogSettings?.format ? { accessLogFormat: stage.accessLogSettings.format } : {}),
-    ...(stage.accessLogSettings?.format && stage.accessLogSettings.destinationUrl ? { accessLogDestinationUrl: stage.accessLogSettings.destinationUrl } : {}),
+    ...accessLogOf(stage.accessLogSettings),
     ...(stage.tracingEnabled ? { tracingEnabled: true } : {}),
   }
 }
@@ -53,12 +52,20 @@ export function executionLoggingFor(stage: Stage, method: Method): Required<Exec
  * so does a `destinationUrl` that is not an http(s) URL, or has no format to send.
  */
 export function checkObserveSettings(doc: Document, _api: Api, report: Report) {
-  for (const [name, stage] of Object.entries(doc['x-gateway']?.stages ?? {})) {
-    const path = ['x-gateway', 'stages', name, 'accessLogSettings']
-    const { format, destinationUrl } = stage.accessLogSettings ?? {}
-    if (destinationUrl !== undefined && !isSinkUrl(destinationUrl)) report([...path, 'destinationUrl'], `must be an http:// or https:// URL, not ${JSON.stringify(destinationUrl)}`)
-    else if (destinationUrl !== undefined && format === undefined) report([...path, 'destinationUrl'], 'needs accessLogSettings.format: the lines sent are written in it')
-    if (format === undefined) continue
-    for (const problem of accessLogFormatProblems(format)) report([...path, 'format'], problem)
-  }
+  for (const [name, stage] of Object.entries(doc['x-gateway']?.stages ?? {})) checkAccessLogSettings(stage.accessLogSettings, ['x-gateway', 'stages', name, 'accessLogSettings'], report)
 }
+
+/** One stage's `accessLogSettings` (REST, HTTP and WebSocket APIs alike), checked at `path`. */
+export function checkAccessLogSettings(settings: { format?: string; destinationUrl?: string } | undefined, path: Path, report: Report) {
+  const { format, destinationUrl } = settings ?? {}
+  if (destinationUrl !== undefined && !isSinkUrl(destinationUrl)) report([...path, 'destinationUrl'], `must be an http:// or https:// URL, not ${JSON.stringify(destinationUrl)}`)
+  else if (destinationUrl !== undefined && format === undefined) report([...path, 'destinationUrl'], 'needs accessLogSettings.format: the lines sent are written in it')
+  if (format === undefined) return
+  for (const problem of accessLogFormatProblems(format)) report([...path, 'format'], problem)
+}
+
+/** The access-log fields of a stage's table entry, from its `accessLogSettings`. */
+export const accessLogOf = (settings: { format?: string; destinationUrl?: string } | undefined): Pick<Stage, 'accessLogFormat' | 'accessLogDestinationUrl'> => ({
+  ...(settings?.format ? { accessLogFormat: settings.format } : {}),
+  ...(settings?.format && settings.destinationUrl ? { accessLogDestinationUrl: settings.destinationUrl } : {}),
+})

@@ -69,7 +69,7 @@ const routeSettingSchema = z.strictObject({
 })
 
 export const wsStageSchema = stageSchema
-  .pick({ variables: true })
+  .pick({ variables: true, accessLogSettings: true })
   .extend({
     /** Beyond AWS (fixed at 10 minutes there). */
     idleTimeoutInSeconds: seconds(7200).optional(),

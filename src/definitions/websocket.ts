@@ -9,6 +9,7 @@ import { awsPlacement } from './aws-placement'
 import { compileTemplate, TemplateSyntaxError } from '../vtl'
 import { toJavaRegExp } from '../integration/selection-pattern'
 import { parseSelectionExpression } from '../websocket/selection-expression'
+import { accessLogOf, checkAccessLogSettings } from './observe-settings'
 
 type Report = (path: Path, message: string) => void
 
@@ -99,7 +100,8 @@ export function compileWebSocketDocument(file: string, value: unknown, report: R
   const wsStages: Record<string, WebSocketStage> = {}
   const defined = x.stages && Object.keys(x.stages).length > 0 ? x.stages : { $default: {} }
   for (const [name, s] of Object.entries(defined) as [string, NonNullable<typeof x.stages>[string]][]) {
-    stages[name] = { name, variables: s.variables ?? {}, throttle: {}, throttlingFailOpen: false, rateLimitHeaders: false }
+    stages[name] = { name, variables: s.variables ?? {}, throttle: {}, throttlingFailOpen: false, rateLimitHeaders: false, ...accessLogOf(s.accessLogSettings) }
+    checkAccessLogSettings(s.accessLogSettings, at('stages', name, 'accessLogSettings'), report)
     const routeThrottle: WebSocketStage['routeThrottle'] = {}
     warnUnappliedSettings(s.defaultRouteSettings, at('stages', name, 'defaultRouteSettings'), warn)
     for (const [key, setting] of Object.entries(s.routeSettings ?? {})) {
@@ -144,7 +146,7 @@ export function compileWebSocketDocument(file: string, value: unknown, report: R
 
 /** Route settings AWS exports that this gateway accepts but does not apply to WebSocket APIs, each said once. */
 function warnUnappliedSettings(s: { loggingLevel?: string; dataTraceEnabled?: boolean; detailedMetricsEnabled?: boolean } | undefined, where: Path, warn: Report) {
-  if (s?.loggingLevel && s.loggingLevel !== 'OFF') warn([...where, 'loggingLevel'], 'execution logs are written for REST APIs only: ignored here (metrics still count every message)')
+  if (s?.loggingLevel && s.loggingLevel !== 'OFF') warn([...where, 'loggingLevel'], 'execution logs are written for REST APIs only: ignored here (access logs and metrics still record every event)')
   if (s?.dataTraceEnabled) warn([...where, 'dataTraceEnabled'], 'execution logs are written for REST APIs only: ignored here')
   if (s?.detailedMetricsEnabled === false) warn([...where, 'detailedMetricsEnabled'], 'WebSocket metrics always carry the Route dimension: ignored')
 }

@@ -17,6 +17,8 @@ export const connectionHeader = 'x-gateway-connection'
  */
 export class WebSocketConnection extends DurableObject<Env> implements ConnectionShard {
   private readonly flow = createConnectionFlow(table)
+  /** What the flow's batched log writes need of a request context: `waitUntil`. */
+  private readonly waitable = { waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p) } as ExecutionContext
   /** The alarm as last set or read; undefined until read after a wake. */
   private alarmAt: number | null | undefined
 
@@ -70,15 +72,15 @@ export class WebSocketConnection extends DurableObject<Env> implements Connectio
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    await this.flow.message(ws, message, this.env)
+    await this.flow.message(ws, message, this.env, this.waitable)
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    await this.flow.closed(ws, code, reason, this.env)
+    await this.flow.closed(ws, code, reason, this.env, this.waitable)
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    await this.flow.closed(ws, closeCodes.abnormal, '', this.env)
+    await this.flow.closed(ws, closeCodes.abnormal, '', this.env, this.waitable)
   }
 
   /** Closes connections past their idle timeout or maximum duration, then waits for the next deadline. */

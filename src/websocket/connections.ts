@@ -7,7 +7,8 @@ import { GatewayError } from '../gateway-responses/error'
 import { compileWebSocketApis, routeFor, type ApiPlan } from './routes'
 import { evaluateSelection } from './selection-expression'
 import { newMessageId, parsedBody } from './invocation'
-import { closeCodes, errorFrame, isClientRefusal } from './error-frame'
+import { closeCodes, errorFrame, isClientRefusal, statusOf } from './error-frame'
+import { createWebSocketAccessLog } from './access-log'
 import { createMessageThrottle } from './throttle'
 import { createWebSocketKeys } from './api-key'
 import { countWebSocket, runIntegration } from './metrics'
@@ -27,10 +28,11 @@ export function createConnectionFlow(table: RouteTable) {
   const plans = compileWebSocketApis(table)
   const admit = createMessageThrottle()
   const keys = createWebSocketKeys(table)
+  const logEvent = createWebSocketAccessLog(table)
   // Connections whose `$disconnect` has run, in this object's lifetime (the attachment keeps the mark across hibernation).
   const ended = new Set<string>()
 
-  async function message(ws: WebSocket, data: string | ArrayBuffer, env: Env): Promise<void> {
+  async function message(ws: WebSocket, data: string | ArrayBuffer, env: Env, ctx?: ExecutionContext): Promise<void> {
     const connection = ws.deserializeAttachment() as ConnectionState | null
     if (!connection || connection.closing) return
     const plan = plans.get(connection.apiId)
@@ -72,6 +74,8 @@ export function createConnectionFlow(table: RouteTable) {
     }
     // Refusals before the integration runs are AWS's ClientError; the integration's own are counted by runIntegration.
     let integrating = false
+    let status = 200
+    let failure: GatewayError | undefined
     try {
       const selected = routeFor(plan, evaluateSelection(plan.ws.routeSelection, body, parsedBody(inv as WebSocketInvocation)))
       countWebSocket('MessageCount', plan.api.id, connection.stage, selected?.route.routeKey)
@@ -81,16 +85,20 @@ export function createConnectionFlow(table: RouteTable) {
       if (selected.route.apiKeyRequired) await keys.message(inv as WebSocketInvocation, staged.keyPlans)
       integrating = true
       const result = await runIntegration(selected, inv as WebSocketInvocation)
+      status = result.status
       if (selected.route.twoWay && send(ws, result.body)) countWebSocket('MessageCount', plan.api.id, connection.stage, selected.route.routeKey)
     } catch (e) {
       if (!(e instanceof GatewayError)) console.error(`${plan.api.id} ${inv.route?.routeKey ?? '?'}: message failed`, e)
       if (!integrating && isClientRefusal(e)) countWebSocket('ClientError', plan.api.id, connection.stage, inv.route?.routeKey)
       send(ws, errorFrame(e, connection.connectionId, requestId))
+      status = statusOf(e)
+      if (e instanceof GatewayError) failure = e
     }
+    logEvent({ inv: inv as WebSocketInvocation, status, failure, latency: Date.now() - startedAt }, ctx)
   }
 
   /** The client closed, or the TCP connection dropped (1006): `$disconnect` unless the gateway closed it first. */
-  async function closed(ws: WebSocket, code: number, reason: string, env: Env): Promise<void> {
+  async function closed(ws: WebSocket, code: number, reason: string, env: Env, ctx?: ExecutionContext): Promise<void> {
     const connection = ws.deserializeAttachment() as ConnectionState | null
     if (!connection || connection.closing || ended.has(connection.connectionId)) return
     try {
@@ -98,11 +106,11 @@ export function createConnectionFlow(table: RouteTable) {
     } catch {
       // already closed (the runtime may have answered the close frame itself)
     }
-    await disconnect(connection, code, reason, env)
+    await disconnect(connection, code, reason, env, ctx)
   }
 
   /** The gateway ends a connection (DELETE, timeouts, limits): close frame first, then `$disconnect`. */
-  async function close(ws: WebSocket, code: number, reason: string, env: Env): Promise<void> {
+  async function close(ws: WebSocket, code: number, reason: string, env: Env, ctx?: ExecutionContext): Promise<void> {
     const connection = ws.deserializeAttachment() as ConnectionState | null
     if (!connection || connection.closing || ended.has(connection.connectionId)) return
     connection.closing = true
@@ -112,11 +120,11 @@ export function createConnectionFlow(table: RouteTable) {
     } catch {
       // the socket is gone already: $disconnect still runs once, below
     }
-    await disconnect(connection, code, reason, env)
+    await disconnect(connection, code, reason, env, ctx)
   }
 
   /** `$disconnect` (../shared/spec §9.4): after the connection is gone, once; its result is ignored. */
-  async function disconnect(connection: ConnectionState, statusCode: number, reason: string, env: Env): Promise<void> {
+  async function disconnect(connection: ConnectionState, statusCode: number, reason: string, env: Env, ctx?: ExecutionContext): Promise<void> {
     if (ended.has(connection.connectionId)) return
     ended.add(connection.connectionId)
     if (ended.size > 100_000) ended.clear()
@@ -140,11 +148,16 @@ export function createConnectionFlow(table: RouteTable) {
       disconnect: { statusCode, reason },
       env,
     }
+    let status = 200
+    let failure: GatewayError | undefined
     try {
-      await runIntegration(route, inv)
+      status = (await runIntegration(route, inv)).status
     } catch (e) {
       console.error(`${plan.api.id} $disconnect of ${connection.connectionId} failed`, e)
+      status = statusOf(e)
+      if (e instanceof GatewayError) failure = e
     }
+    logEvent({ inv, status, failure, latency: Date.now() - inv.startedAt }, ctx)
   }
 
   return {

@@ -35,7 +35,10 @@ function messageOf(e: unknown): string {
  * counts as ClientError; failures of the gateway or the integration are not.
  * @example isClientRefusal(new GatewayError('THROTTLED')) // true
  */
-export const isClientRefusal = (e: unknown) => e instanceof GatewayError && (e.options.status ?? catalogue[e.type].status) < 500
+export const isClientRefusal = (e: unknown) => e instanceof GatewayError && statusOf(e) < 500
+
+/** The status AWS gives a failed event (its access-log `$context.status`): the gateway error's, else 500. */
+export const statusOf = (e: unknown) => (e instanceof GatewayError ? (e.options.status ?? catalogue[e.type].status) : 500)
 
 /** Close codes the gateway uses, and why. */
 export const closeCodes = {

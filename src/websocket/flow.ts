@@ -16,6 +16,7 @@ import { headerBudgetBytes, newConnectionId, shardName } from './connection'
 import { withholdGatewayCredentials } from '../method-request/gateway-credentials'
 import { createWebSocketKeys } from './api-key'
 import { countWebSocket, runIntegration } from './metrics'
+import { createWebSocketAccessLog } from './access-log'
 
 const managementPath = /^\/(?:@|%40)connections\/([^/]+)$/i
 
@@ -36,6 +37,7 @@ export function createWebSocketFlow(table: RouteTable) {
   const authorize = createConnectAuthorizer()
   const manage = createManagementApi()
   const keys = createWebSocketKeys(table)
+  const logEvent = createWebSocketAccessLog(table)
 
   return function route(request: Request, env: Env, rawUrl: string): Promise<Response> | undefined {
     const url = splitRequestUrl(rawUrl)
@@ -52,6 +54,8 @@ export function createWebSocketFlow(table: RouteTable) {
     const { requestId, extendedRequestId } = newRequestIds()
     // Refusals before the `$connect` integration runs are AWS's ClientError; the integration's own are counted by runIntegration.
     let integrating = false
+    // The event as logged, once the connection it would open has its id.
+    let logged: WebSocketInvocation | undefined
     try {
       const plan = plans.get(api.id)!
       const staged = plan.stage(stage.name)!
@@ -75,22 +79,24 @@ export function createWebSocketFlow(table: RouteTable) {
       }
       const connect = plan.routes.get('$connect')
       let upgradeHeaders: Record<string, string> | undefined
+      const inv: WebSocketInvocation = {
+        api,
+        ws: plan.ws,
+        stage,
+        // No `$connect` route: the event is still logged, under its route key.
+        route: connect?.route ?? ({ routeKey: '$connect' } as WebSocketInvocation['route']),
+        eventType: 'CONNECT',
+        connection,
+        requestId,
+        extendedRequestId,
+        startedAt,
+        body: '',
+        headers,
+        query: new URLSearchParams(url.search),
+        env,
+      }
+      logged = inv
       if (connect) {
-        const inv: WebSocketInvocation = {
-          api,
-          ws: plan.ws,
-          stage,
-          route: connect.route,
-          eventType: 'CONNECT',
-          connection,
-          requestId,
-          extendedRequestId,
-          startedAt,
-          body: '',
-          headers,
-          query: new URLSearchParams(url.search),
-          env,
-        }
         let usageIdentifierKey: string | undefined
         if (connect.route.authorizer) {
           const result = await authorize(inv, plan.ws.authorizers[connect.route.authorizer])
@@ -101,7 +107,10 @@ export function createWebSocketFlow(table: RouteTable) {
         if (connect.route.apiKeyRequired) await keys.connect(inv, staged.keyPlans, usageIdentifierKey)
         integrating = true
         const answer = await runIntegration(connect, inv)
-        if (answer.status < 200 || answer.status > 299) return new Response(null, { status: answer.status })
+        if (answer.status < 200 || answer.status > 299) {
+          logEvent({ inv, status: answer.status, latency: Date.now() - startedAt })
+          return new Response(null, { status: answer.status })
+        }
         upgradeHeaders = answer.headers
       }
       const kept = JSON.stringify(headers)
@@ -111,10 +120,13 @@ export function createWebSocketFlow(table: RouteTable) {
       const accepted = await shardObject.fetch('https://connections/accept', {
         headers: { upgrade: 'websocket', [connectionHeader]: encodeURIComponent(JSON.stringify(connection)) },
       })
+      logEvent({ inv, status: accepted.webSocket ? 200 : accepted.status, latency: Date.now() - startedAt })
       if (!accepted.webSocket || !upgradeHeaders || Object.keys(upgradeHeaders).length === 0) return accepted
       return new Response(null, { status: 101, webSocket: accepted.webSocket, headers: upgradeHeaders })
     } catch (e) {
-      const refusal = renderGatewayResponse(toGatewayError(e), { api, requestId, extendedRequestId })
+      const failure = toGatewayError(e)
+      const refusal = renderGatewayResponse(failure, { api, requestId, extendedRequestId })
+      if (logged) logEvent({ inv: logged, status: refusal.status, failure, latency: Date.now() - startedAt })
       if (!integrating && refusal.status < 500) countWebSocket('ClientError', api.id, stage.name, '$connect')
       return refusal
     }

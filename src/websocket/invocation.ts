@@ -37,6 +37,9 @@ export interface WebSocketInvocation {
   env: Env
   /** Built on first use. */
   context?: Record<string, unknown>
+  /** Set once the route's integration has answered (access logs). */
+  integrationLatency?: number
+  integrationStatus?: number
 }
 
 /** The message as JSON (`{ value: undefined }` when it is not), parsed on first use. */
@@ -70,7 +73,8 @@ export function webSocketContext(inv: WebSocketInvocation): Record<string, unkno
     requestId: inv.requestId,
     requestTime: requestTime(inv.startedAt),
     requestTimeEpoch: inv.startedAt,
-    routeKey: inv.route.routeKey,
+    // Unset for a message no route took (its access-log line still has the rest).
+    routeKey: (inv.route as WebSocketRoute | undefined)?.routeKey,
     stage: inv.stage.name,
   }
   return inv.context

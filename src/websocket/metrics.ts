@@ -25,12 +25,13 @@ export async function runIntegration(plan: RoutePlan, inv: WebSocketInvocation):
   const started = Date.now()
   try {
     const result = await plan.run(inv)
+    inv.integrationStatus = result.status
     if (result.status >= 400) recordMetric('IntegrationError', dimensions)
     return result
   } catch (e) {
     recordMetric('ExecutionError', dimensions)
     throw e
   } finally {
-    if (plan.route.integration.type !== 'mock') recordMetric('IntegrationLatency', dimensions, Date.now() - started)
+    if (plan.route.integration.type !== 'mock') recordMetric('IntegrationLatency', dimensions, (inv.integrationLatency = Date.now() - started))
   }
 }

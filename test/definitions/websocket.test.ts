@@ -144,12 +144,23 @@ describe('WebSocket API definitions', () => {
     expect(errors).toEqual([])
     expect(table.apis[0].websocket!.stages.prod).toMatchObject({ throttle: { rateLimit: 10, burstLimit: 20 }, routeThrottle: { send: { rateLimit: 1, burstLimit: 2 } } })
     expect(warnings.map(formatError)).toEqual([
-      'routes/chat.yaml: $["x-gateway"].stages.prod.defaultRouteSettings.loggingLevel: execution logs are written for REST APIs only: ignored here (metrics still count every message)',
+      'routes/chat.yaml: $["x-gateway"].stages.prod.defaultRouteSettings.loggingLevel: execution logs are written for REST APIs only: ignored here (access logs and metrics still record every event)',
       'routes/chat.yaml: $["x-gateway"].stages.prod.defaultRouteSettings.dataTraceEnabled: execution logs are written for REST APIs only: ignored here',
       'routes/chat.yaml: $["x-gateway"].stages.prod.routeSettings.send.detailedMetricsEnabled: WebSocket metrics always carry the Route dimension: ignored',
     ])
     expect(stage('{ loggingLevel: VERBOSE }').errors.map(formatError)).toEqual([expect.stringContaining('stages.prod.routeSettings.send.loggingLevel')])
     expect(stage('{ throttlingRate: 1 }').errors).toHaveLength(1)
+  })
+
+  it('takes accessLogSettings on a stage, and refuses a format AWS would (unknown variable, no request id)', () => {
+    const logged = (format: string) => compile(withRoutes(`    $connect: ${mock}\n`, `  stages:\n    prod:\n      accessLogSettings: { format: '${format}', destinationUrl: 'http://127.0.0.1:9/logs' }\n`))
+    const good = logged('$context.requestId $context.connectionId $context.eventType $context.status')
+    expect(good.errors).toEqual([])
+    expect(good.table.apis[0].stages.prod).toMatchObject({ accessLogFormat: '$context.requestId $context.connectionId $context.eventType $context.status', accessLogDestinationUrl: 'http://127.0.0.1:9/logs' })
+    expect(logged('$context.connectionId $context.nope').errors.map(formatError)).toEqual([
+      'routes/chat.yaml: $["x-gateway"].stages.prod.accessLogSettings.format: unknown $context variable $context.nope',
+      'routes/chat.yaml: $["x-gateway"].stages.prod.accessLogSettings.format: must include $context.requestId or $context.extendedRequestId',
+    ])
   })
 
   it('compiles a REQUEST authorizer on $connect with route.request identity sources', () => {

@@ -23,6 +23,10 @@ const main = (backend: string, services: string) => `x-gateway:
     dev: { variables: { backend: '${backend}' } }
     short: { variables: { backend: '${backend}' }, idleTimeoutInSeconds: 2 }
     brief: { variables: { backend: '${backend}' }, maxConnectionDurationInSeconds: 2 }
+    logged:
+      variables: { backend: '${backend}' }
+      accessLogSettings:
+        format: '{"log": "ws", "requestId": "$context.requestId", "connectionId": "$context.connectionId", "eventType": "$context.eventType", "routeKey": "$context.routeKey", "status": "$context.status", "integrationStatus": "$context.integration.status", "error": "$context.error.message", "ip": "$context.identity.sourceIp"}'
     limited: { variables: { backend: '${backend}' }, connectionShards: 1, defaultRouteSettings: { throttlingRateLimit: 0.01, throttlingBurstLimit: 3 }, routeSettings: { whoami: { throttlingRateLimit: 1000, throttlingBurstLimit: 1000 } } }
   routes:
     $connect:
@@ -280,6 +284,40 @@ describe('messages', () => {
     expect(JSON.parse(await c.next())).toMatchObject({ message: 'Endpoint request timed out' })
     c.send({ action: 'broken' })
     expect(JSON.parse(await c.next())).toMatchObject({ message: 'Internal server error' })
+  })
+})
+
+describe('access logs', () => {
+  const logLines = () =>
+    gateway
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{"log": "ws"'))
+      .map((l) => JSON.parse(l) as Record<string, string>)
+
+  it('writes one line per $connect, message and $disconnect in the stage format, refusals and failures included', async () => {
+    const c = await client('/logged')
+    const id = await idOf(c)
+    c.send({ action: 'broken' })
+    expect(JSON.parse(await c.next())).toMatchObject({ message: 'Internal server error' })
+    c.ws.close(1000, 'bye')
+    await c.closed
+    expect((await open(wsUrl('/logged?reject=yes'))) as { status: number }).toMatchObject({ status: 403 })
+    const lines = await eventually(() => {
+      const all = logLines()
+      return all.filter((l) => l.connectionId === id).length >= 4 && all.some((l) => l.status === '403') && all
+    })
+    const own = lines.filter((l) => l.connectionId === id).map(({ eventType, routeKey, status, integrationStatus, error }) => ({ eventType, routeKey, status, integrationStatus, error }))
+    expect(own).toEqual([
+      { eventType: 'CONNECT', routeKey: '$connect', status: '200', integrationStatus: '200', error: '-' },
+      { eventType: 'MESSAGE', routeKey: 'whoami', status: '200', integrationStatus: '200', error: '-' },
+      // An unreachable backend: AWS's INTEGRATION_FAILURE (504); the client's frame says Internal server error.
+      { eventType: 'MESSAGE', routeKey: 'broken', status: '504', integrationStatus: '-', error: 'Internal server error' },
+      { eventType: 'DISCONNECT', routeKey: '$disconnect', status: '200', integrationStatus: '200', error: '-' },
+    ])
+    expect(lines.find((l) => l.status === '403')).toMatchObject({ eventType: 'CONNECT', routeKey: '$connect', integrationStatus: '403', ip: '127.0.0.1' })
+    // Every event has its own request id; nothing else on the API logs (no format on its other stages).
+    expect(new Set(lines.map((l) => l.requestId)).size).toBe(lines.length)
   })
 })
 

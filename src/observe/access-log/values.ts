@@ -16,7 +16,8 @@ export interface LogRecord {
   failure?: GatewayError
 }
 
-const errorMessage = (r: LogRecord) => {
+/** The client-facing message of a failure (`$context.error.message`). */
+export const errorMessage = (r: { failure?: GatewayError }) => {
   const f = r.failure
   return f && (f.options.message !== undefined ? f.options.message : catalogue[f.type].message)
 }
@@ -89,7 +90,8 @@ function xrayTraceId(inv: Invocation): string {
   return /Root=([^;]+)/.exec(header)?.[1] ?? header
 }
 
-function walk(from: unknown, path: string[]): unknown {
+/** A dotted `$context` name read from a context object (undefined where a step is missing). */
+export function walk(from: unknown, path: string[]): unknown {
   let at = from
   for (const key of path) {
     if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined
