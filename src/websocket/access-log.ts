@@ -2,7 +2,7 @@ import type { RouteTable, Stage } from '../definitions/table'
 import type { GatewayError } from '../gateway-responses/error'
 import type { WebSocketInvocation } from './invocation'
 import { compileAccessLogFormat, type AccessLogFormat, type Getter } from '../observe/access-log/format'
-import { errorMessage, walk } from '../observe/access-log/values'
+import { outcomeGetters, walk } from '../observe/access-log/values'
 import { createLineWriter } from '../observe/access-log/writer'
 import { createSinkSelector } from '../observe/access-log/destinations'
 import { webSocketContext } from './invocation'
@@ -18,21 +18,7 @@ export interface WebSocketLogRecord {
 }
 
 /** The logs-only variables (§10.2), read from the record; the rest is the WebSocket `$context` (§2.8). */
-const direct: Record<string, Getter<WebSocketLogRecord>> = {
-  status: (r) => r.status,
-  responseLatency: (r) => r.latency,
-  integrationLatency: (r) => r.inv.integrationLatency,
-  'integration.latency': (r) => r.inv.integrationLatency,
-  integrationStatus: (r) => r.inv.integrationStatus,
-  'integration.status': (r) => r.inv.integrationStatus,
-  'integration.integrationStatus': (r) => r.inv.integrationStatus,
-  'error.message': errorMessage,
-  'error.messageString': (r) => {
-    const message = errorMessage(r)
-    return message === undefined || message === null ? undefined : JSON.stringify(message)
-  },
-  'error.responseType': (r) => r.failure?.type,
-}
+const direct = outcomeGetters<WebSocketLogRecord>()
 
 const getterFor = (name: string): Getter<WebSocketLogRecord> => {
   if (Object.hasOwn(direct, name)) return direct[name]

@@ -23,27 +23,45 @@ export const errorMessage = (r: { failure?: GatewayError }) => {
 }
 const integrationError = (r: LogRecord) => (r.inv.integrationLatency !== undefined ? errorMessage(r) : undefined)
 
+/** What every API type's record tells of how an event ended: its status, latency, failure and integration figures. */
+export interface Outcome {
+  status: number
+  latency: number
+  failure?: GatewayError
+  inv: { integrationLatency?: number; integrationStatus?: number }
+}
+
+/**
+ * The logs-only variables of §10.2 that every API type reads the same way from its record.
+ * @example outcomeGetters<LogRecord>().status(record) // 200
+ */
+export function outcomeGetters<R extends Outcome>(): Record<string, Getter<R>> {
+  return {
+    status: (r) => r.status,
+    responseLatency: (r) => r.latency,
+    integrationLatency: (r) => r.inv.integrationLatency,
+    'integration.latency': (r) => r.inv.integrationLatency,
+    integrationStatus: (r) => r.inv.integrationStatus,
+    'integration.status': (r) => r.inv.integrationStatus,
+    'integration.integrationStatus': (r) => r.inv.integrationStatus,
+    'error.message': errorMessage,
+    'error.messageString': (r) => {
+      const message = errorMessage(r)
+      return message === undefined || message === null ? undefined : JSON.stringify(message)
+    },
+    'error.responseType': (r) => r.failure?.type,
+  }
+}
+
 /**
  * Variables read straight from the record, without building `$context`: the logs-only ones
  * (§10.2) and those the presets use. Anything else comes from `$context` as templates see it.
  */
 const direct: Record<string, Getter<LogRecord>> = {
-  status: (r) => r.status,
+  ...outcomeGetters<LogRecord>(),
   responseLength: (r) => r.length,
-  responseLatency: (r) => r.latency,
-  integrationLatency: (r) => r.inv.integrationLatency,
-  'integration.latency': (r) => r.inv.integrationLatency,
-  integrationStatus: (r) => r.inv.integrationStatus,
-  'integration.status': (r) => r.inv.integrationStatus,
-  'integration.integrationStatus': (r) => r.inv.integrationStatus,
   'integration.error': integrationError,
   integrationErrorMessage: integrationError,
-  'error.message': errorMessage,
-  'error.messageString': (r) => {
-    const message = errorMessage(r)
-    return message === undefined || message === null ? undefined : JSON.stringify(message)
-  },
-  'error.responseType': (r) => r.failure?.type,
   routeKey: (r) => r.inv.method && `${r.inv.method.httpMethod} ${r.inv.method.resourcePath}`,
   xrayTraceId: (r) => (r.inv.stage.tracingEnabled ? xrayTraceId(r.inv) : undefined),
   requestId: (r) => r.inv.requestId,
