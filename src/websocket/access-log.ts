@@ -2,7 +2,7 @@ import type { RouteTable, Stage } from '../definitions/table'
 import type { GatewayError } from '../gateway-responses/error'
 import type { WebSocketInvocation } from './invocation'
 import { compileAccessLogFormat, type AccessLogFormat, type Getter } from '../observe/access-log/format'
-import { outcomeGetters, walk } from '../observe/access-log/values'
+import { contextGetter, outcomeGetters } from '../observe/access-log/values'
 import { createLineWriter } from '../observe/access-log/writer'
 import { createSinkSelector } from '../observe/access-log/destinations'
 import { webSocketContext } from './invocation'
@@ -20,11 +20,7 @@ export interface WebSocketLogRecord {
 /** The logs-only variables (§10.2), read from the record; the rest is the WebSocket `$context` (§2.8). */
 const direct = outcomeGetters<WebSocketLogRecord>()
 
-const getterFor = (name: string): Getter<WebSocketLogRecord> => {
-  if (Object.hasOwn(direct, name)) return direct[name]
-  const path = name.startsWith('authorizer.claims.') ? ['authorizer', 'claims', name.slice(18)] : name.split('.')
-  return (r) => walk(webSocketContext(r.inv), path)
-}
+const getterFor = (name: string): Getter<WebSocketLogRecord> => (Object.hasOwn(direct, name) ? direct[name] : contextGetter(name, (r) => webSocketContext(r.inv)))
 
 /**
  * AWS's WebSocket access logs: one line per `$connect`, message and `$disconnect` for stages with

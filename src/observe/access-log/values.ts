@@ -84,9 +84,17 @@ const direct: Record<string, Getter<LogRecord>> = {
  * @example getterFor('identity.sourceIp')(record) // '203.0.113.9'
  */
 export function getterFor(name: string): Getter<LogRecord> {
-  if (Object.hasOwn(direct, name)) return direct[name]
+  return Object.hasOwn(direct, name) ? direct[name] : contextGetter(name, (r) => contextOf(r.inv))
+}
+
+/**
+ * A `$context` variable read from the record's context (built only when a line needs it): dotted
+ * names walk it, and `authorizer.claims.<claim>` keeps a claim name that holds dots or colons whole.
+ * @example contextGetter('identity.sourceIp', (r) => contextOf(r.inv))(record) // '203.0.113.9'
+ */
+export function contextGetter<R>(name: string, contextOf: (record: R) => unknown): Getter<R> {
   const path = name.startsWith('authorizer.claims.') ? ['authorizer', 'claims', name.slice(18)] : name.split('.')
-  return (r) => walk(contextOf(r.inv), path)
+  return (r) => walk(contextOf(r), path)
 }
 
 let timeSecond = -1
@@ -109,7 +117,7 @@ function xrayTraceId(inv: Invocation): string {
 }
 
 /** A dotted `$context` name read from a context object (undefined where a step is missing). */
-export function walk(from: unknown, path: string[]): unknown {
+function walk(from: unknown, path: string[]): unknown {
   let at = from
   for (const key of path) {
     if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined
