@@ -113,7 +113,7 @@ export class LeaseHolder<Info, Refusal> {
     this.dropEnded(now)
     if (this.asking || this.pools.length > 0) return undefined
     if (this.owner.askRate > maxOwnerAskRate && now >= this.owner.at && now - this.owner.at < 1000) return undefined
-    if (this.held && now >= this.held.sentAt && now < this.held.until) return undefined
+    if (this.holding(now)) return undefined
     if (this.failure && now < this.failedUntil) return undefined
     return this.ask(io, want).then(() => undefined)
   }
@@ -131,9 +131,7 @@ export class LeaseHolder<Info, Refusal> {
   private fromLease(now: number, io: LeaseIo<Info, Refusal>): Admission<Info, Refusal> | undefined {
     const spent = this.spend(now, io)
     if (spent) return spent
-    const held = this.held
-    if (held && now >= held.sentAt && now < held.until) return { ok: false, refusal: held.refusal }
-    return undefined
+    return this.holding(now) ? { ok: false, refusal: this.held!.refusal } : undefined
   }
 
   private async afterAsking(io: LeaseIo<Info, Refusal>): Promise<Admission<Info, Refusal>> {
@@ -208,8 +206,13 @@ export class LeaseHolder<Info, Refusal> {
     if (this.asking || this.leaseSize() < 2) return
     if (this.unspent() > this.leaseSize() / 2) return
     // The owner said its bucket is spent until then: asking sooner brings nothing.
-    if (this.held && now >= this.held.sentAt && now < this.held.until) return
+    if (this.holding(now)) return
     void this.ask(io)
+  }
+
+  /** Whether the owner's last answer still says to refuse without asking (a clock that ran backwards ends it). */
+  private holding(now: number): boolean {
+    return this.held !== undefined && now >= this.held.sentAt && now < this.held.until
   }
 
   /** Tokens worth half a lease time at the measured rate (a lease is spent well before it ends). */
