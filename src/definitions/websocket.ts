@@ -1,6 +1,6 @@
 import type { Api, Authorizer, IdentitySource, Stage } from './table'
 import type { SelectionExpression, WebSocketApi, WebSocketIntegration, WebSocketIntegrationResponse, WebSocketRoute, WebSocketStage } from './websocket-table'
-import type { PlanSource } from './usage-plans'
+import { accountThrottle, type PlanSource } from './usage-plans'
 import { wsDocumentSchema, type WsIntegrationDefinition, type WsRouteDefinition } from './websocket-schema'
 import { issueMessage, type Path } from './document'
 import { checkFunctionArn, parseCredentials, parseIntegrationArn } from './aws-arn'
@@ -153,7 +153,7 @@ function warnUnappliedSettings(s: { loggingLevel?: string; dataTraceEnabled?: bo
 
 const throttleOf = (s: { throttlingRateLimit?: number; throttlingBurstLimit?: number } | undefined) =>
   s && (s.throttlingRateLimit !== undefined || s.throttlingBurstLimit !== undefined)
-    ? { rateLimit: s.throttlingRateLimit ?? 10000, burstLimit: s.throttlingBurstLimit ?? 5000 }
+    ? { rateLimit: s.throttlingRateLimit ?? accountThrottle.rateLimit, burstLimit: s.throttlingBurstLimit ?? accountThrottle.burstLimit }
     : undefined
 
 /**
